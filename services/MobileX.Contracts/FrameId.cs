@@ -1,0 +1,44 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace MobileX.Contracts;
+
+/// <summary>
+/// A time-ordered frame id: a UUIDv7 written as 32 lowercase hex digits. Sorting ids sorts frames by creation time,
+/// and the id doubles as the JetStream <c>Nats-Msg-Id</c>, so a republished frame is dropped as a duplicate.
+/// </summary>
+[JsonConverter(typeof(FrameIdJsonConverter))]
+public readonly record struct FrameId(Guid Value) : IComparable<FrameId>
+{
+    public static FrameId New(DateTimeOffset at) => new(Guid.CreateVersion7(at));
+
+    public override string ToString() => Value.ToString("N");
+
+    public int CompareTo(FrameId other) => string.CompareOrdinal(ToString(), other.ToString());
+
+    public static bool TryParse([NotNullWhen(true)] string? text, out FrameId id)
+    {
+        id = default;
+        if (text is not { Length: 32 } || !Guid.TryParseExact(text, "N", out var guid))
+        {
+            return false;
+        }
+
+        id = new FrameId(guid);
+        return true;
+    }
+
+    public static FrameId Parse(string text) => TryParse(text, out var id)
+        ? id
+        : throw new FormatException($"'{text}' is not a frame id (32 hex digits).");
+}
+
+internal sealed class FrameIdJsonConverter : JsonConverter<FrameId>
+{
+    public override FrameId Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        FrameId.TryParse(reader.GetString(), out var id) ? id : throw new JsonException("frameId must be 32 hex digits.");
+
+    public override void Write(Utf8JsonWriter writer, FrameId value, JsonSerializerOptions options) =>
+        writer.WriteStringValue(value.ToString());
+}

@@ -1,0 +1,140 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace MobileX.Contracts;
+
+/// <summary>
+/// Bus messages. Each names where its bytes are (bucket and key), never carries them, and states its schema
+/// version so a consumer can refuse a shape it does not know.
+/// </summary>
+public interface IMobileXMessage
+{
+    int Version { get; }
+}
+
+/// <summary>A raw frame was stored in <see cref="Bucket"/>/<see cref="Key"/>; published on <c>mobilex.stations.NN.frames.raw</c>.</summary>
+public sealed record FrameCaptured(
+    FrameId FrameId,
+    StationId StationId,
+    long Sequence,
+    DateTimeOffset CapturedAt,
+    string Bucket,
+    string Key,
+    string ContentType,
+    int Width,
+    int Height,
+    long Bytes,
+    string Sha256,
+    int Version = FrameCaptured.SchemaVersion) : IMobileXMessage
+{
+    public const int SchemaVersion = 1;
+}
+
+/// <summary>A bust crop of <see cref="FrameId"/> was stored; published on <c>mobilex.stations.NN.frames.processed</c>.</summary>
+public sealed record FrameProcessed(
+    FrameId FrameId,
+    StationId StationId,
+    DateTimeOffset CapturedAt,
+    string SourceBucket,
+    string SourceKey,
+    string Bucket,
+    string Key,
+    string LineageKey,
+    int Width,
+    int Height,
+    long Bytes,
+    string Sha256,
+    DateTimeOffset ProcessedAt,
+    int Version = FrameProcessed.SchemaVersion) : IMobileXMessage
+{
+    public const int SchemaVersion = 1;
+}
+
+/// <summary>Preprocessing refused a frame; published on <c>mobilex.stations.NN.frames.rejected</c>. Nothing is stored for it.</summary>
+public sealed record FrameRejected(
+    FrameId FrameId,
+    StationId StationId,
+    DateTimeOffset CapturedAt,
+    string SourceBucket,
+    string SourceKey,
+    string Reason,
+    string Detail,
+    DateTimeOffset RejectedAt,
+    int Version = FrameRejected.SchemaVersion) : IMobileXMessage
+{
+    public const int SchemaVersion = 1;
+}
+
+/// <summary>An avatar was generated and stored; published on <c>mobilex.avatars.created</c>.</summary>
+public sealed record AvatarCreated(
+    string AvatarId,
+    StationId? StationId,
+    FrameId? SourceFrameId,
+    string SourceBucket,
+    string SourceKey,
+    string Bucket,
+    string Key,
+    string LineageKey,
+    string Backend,
+    string Prompt,
+    DateTimeOffset CreatedAt,
+    int Version = AvatarCreated.SchemaVersion) : IMobileXMessage
+{
+    public const int SchemaVersion = 1;
+}
+
+/// <summary>A message a consumer gave up on, with the last error; published on a <c>mobilex.deadletter.*</c> subject.</summary>
+public sealed record DeadLetter(
+    string Consumer,
+    string Subject,
+    string? MessageId,
+    ulong StreamSequence,
+    int Deliveries,
+    string LastError,
+    string Payload,
+    DateTimeOffset DeadAt,
+    int Version = DeadLetter.SchemaVersion) : IMobileXMessage
+{
+    public const int SchemaVersion = 1;
+}
+
+/// <summary>Why preprocessing refused a frame; the values travel in <see cref="FrameRejected.Reason"/>.</summary>
+public static class RejectionReasons
+{
+    public const string NoFace = "no-face";
+    public const string FaceTooSmall = "face-too-small";
+    public const string TooDark = "too-dark";
+    public const string TooBlurred = "too-blurred";
+    public const string EmptyObject = "empty-object";
+    public const string NotAnImage = "not-an-image";
+    public const string TruncatedImage = "truncated-image";
+    public const string TooManyPixels = "too-many-pixels";
+    public const string ObjectMissing = "object-missing";
+    public const string ChecksumMismatch = "checksum-mismatch";
+    public const string UnsupportedVersion = "unsupported-version";
+}
+
+/// <summary>NATS header names MobileX sets.</summary>
+public static class MessageHeaders
+{
+    /// <summary>JetStream de-duplication id; MobileX sets it to the frame id.</summary>
+    public const string MsgId = "Nats-Msg-Id";
+}
+
+/// <summary>S3 user-metadata names on raw frames (sent as <c>x-amz-meta-*</c>).</summary>
+public static class FrameMetadata
+{
+    public const string Station = "station";
+    public const string FrameId = "frame-id";
+    public const string CapturedAt = "captured-at";
+    public const string Sha256 = "sha256";
+}
+
+/// <summary>Source-generated JSON for every contract type: camelCase, no reflection on the hot path.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(FrameCaptured))]
+[JsonSerializable(typeof(FrameProcessed))]
+[JsonSerializable(typeof(FrameRejected))]
+[JsonSerializable(typeof(AvatarCreated))]
+[JsonSerializable(typeof(DeadLetter))]
+public sealed partial class ContractsJsonContext : JsonSerializerContext;
