@@ -1,0 +1,44 @@
+using MobileX.Contracts;
+using NATS.Client.JetStream;
+using NATS.Client.JetStream.Models;
+
+namespace MobileX.Messaging;
+
+/// <summary>Creates or updates the MobileX streams; safe to call from every replica at start-up.</summary>
+public static class StreamProvisioning
+{
+    /// <summary>The <c>FRAMES</c> stream definition: every frame subject, file storage, 2-minute duplicate window.</summary>
+    public static StreamConfig FramesStream(StreamOptions options) => new(Streams.Frames, [Subjects.AllFrames])
+    {
+        Storage = StreamConfigStorage.File,
+        Retention = StreamConfigRetention.Limits,
+        Discard = StreamConfigDiscard.Old,
+        MaxAge = options.MaxAge,
+        MaxBytes = options.MaxBytes,
+        NumReplicas = options.Replicas,
+        DuplicateWindow = Streams.DuplicateWindow,
+        Description = "MobileX frame events: where each raw, processed or rejected frame is stored",
+    };
+
+    /// <summary>The <c>EVENTS</c> stream: avatar events and dead letters, so nothing given up on is lost.</summary>
+    public static StreamConfig EventsStream(StreamOptions options) => new(Streams.Events, [Subjects.AvatarsCreated, Subjects.Prefix + ".deadletter.>"])
+    {
+        Storage = StreamConfigStorage.File,
+        Retention = StreamConfigRetention.Limits,
+        Discard = StreamConfigDiscard.Old,
+        MaxAge = options.MaxAge,
+        MaxBytes = options.MaxBytes,
+        NumReplicas = options.Replicas,
+        DuplicateWindow = Streams.DuplicateWindow,
+        Description = "MobileX avatar events and dead letters",
+    };
+
+    /// <summary>Creates both streams, or updates their limits when they exist.</summary>
+    public static async Task EnsureStreamsAsync(INatsJSContext js, StreamOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(js);
+        ArgumentNullException.ThrowIfNull(options);
+        await js.CreateOrUpdateStreamAsync(FramesStream(options), cancellationToken).ConfigureAwait(false);
+        await js.CreateOrUpdateStreamAsync(EventsStream(options), cancellationToken).ConfigureAwait(false);
+    }
+}
