@@ -68,6 +68,8 @@ public static class NatsClientExtensions
         });
         builder.Services.TryAddSingleton<INatsConnection>(sp => sp.GetRequiredService<NatsConnection>());
         builder.Services.TryAddSingleton<INatsClient>(sp => sp.GetRequiredService<NatsConnection>());
+        builder.Services.AddHostedService(sp => new NatsConnectionMonitor(
+            sp.GetRequiredService<NatsConnection>(), connectionName, sp.GetRequiredService<ILogger<NatsConnectionMonitor>>()));
 
         if (!settings.DisableHealthChecks)
         {

@@ -14,13 +14,15 @@ internal sealed class NatsHealthCheck(INatsConnection connection, string connect
                 return HealthCheckResult.Healthy($"NATS '{connectionName}' connected to {connection.ServerInfo?.Host}:{connection.ServerInfo?.Port}.");
             case NatsConnectionState.Connecting:
             case NatsConnectionState.Reconnecting:
-                return HealthCheckResult.Degraded($"NATS '{connectionName}' is {connection.ConnectionState}.");
+                // Aspire.NATS.Net calls this Degraded, which readiness probes treat as ready. A service that cannot
+                // publish is not ready, so MobileX reports it Unhealthy while the client retries.
+                return HealthCheckResult.Unhealthy($"NATS '{connectionName}' is {connection.ConnectionState} (server unreachable or refusing; retrying).");
             default:
                 try
                 {
-                    // The first check after start-up opens the connection; with RetryOnInitialConnect this returns
-                    // while the client keeps retrying in the background, so the state decides.
-                    await connection.ConnectAsync().AsTask().WaitAsync(cancellationToken).ConfigureAwait(false);
+                    // Normally NatsConnectionMonitor has opened the connection already; a short wait keeps the
+                    // check's answer prompt while the client goes on retrying in the background.
+                    await connection.ConnectAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false);
                     return connection.ConnectionState == NatsConnectionState.Open
                         ? HealthCheckResult.Healthy($"NATS '{connectionName}' connected.")
                         : HealthCheckResult.Unhealthy($"NATS '{connectionName}' is {connection.ConnectionState}.");

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
 using OpenTelemetry.Trace;
 
 namespace Microsoft.Extensions.Hosting;
@@ -56,6 +57,9 @@ public static class S3ClientExtensions
         }
 
         builder.Services.TryAddSingleton<IAmazonS3>(_ => CreateClient(settings));
+        var endpoint = settings.Endpoint;
+        builder.Services.AddHostedService(sp => new S3StartupProbe(
+            sp.GetRequiredService<IAmazonS3>(), connectionName, endpoint, sp.GetRequiredService<ILogger<S3StartupProbe>>()));
 
         if (!settings.DisableHealthChecks)
         {
