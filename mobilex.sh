@@ -93,7 +93,15 @@ case "${1:-}" in
     setup
     shift
     dotnet build MobileX.sln -c Release -nologo -clp:ErrorsOnly
-    exec dotnet test MobileX.sln -c Release --no-build -nologo "$@"
+    results=$(mktemp)
+    status=0
+    dotnet test --solution MobileX.sln -c Release --no-build "$@" 2>&1 | tee "$results" || status=$?
+    # One plain closing line, whatever the runner printed above it.
+    passed=$(awk '/^  succeeded: /{print $2}' "$results" | tail -n 1)
+    failed=$(awk '/^  failed: /{print $2}' "$results" | tail -n 1)
+    rm -f "$results"
+    echo "Tests: ${passed:-0} passed, ${failed:-0} failed"
+    exit $status
     ;;
   *)
     echo "usage: ./mobilex.sh run | test | setup" >&2
