@@ -37,8 +37,8 @@ internal sealed class ImageFolderFrameSource(FrameSourceContext context, string 
                 continue;
             }
 
-            using var picture = Cv2.ImRead(file, ImreadModes.Color);
-            if (picture.Empty())
+            using var picture = Decode(file);
+            if (picture is null || picture.Empty())
             {
                 _unreadable.Add(file);
                 context.ImageSkipped(file);
@@ -48,6 +48,39 @@ internal sealed class ImageFolderFrameSource(FrameSourceContext context, string 
             using var frame = FrameEncoder.Fill(picture, context.Width, context.Height);
             return FrameEncoder.Encode(frame, context.JpegQuality);
         }
+    }
+
+    /// <summary>
+    /// The picture, or null when it is unreadable. A JPEG cut short still decodes in OpenCV (the missing rows come out
+    /// grey), so a JPEG without its end-of-image marker counts as corrupt too.
+    /// </summary>
+    private static Mat? Decode(string file)
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(file);
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+
+        if (bytes.Length == 0 || (IsJpeg(bytes) && !HasJpegEnd(bytes)))
+        {
+            return null;
+        }
+
+        return Cv2.ImDecode(bytes, ImreadModes.Color);
+    }
+
+    private static bool IsJpeg(ReadOnlySpan<byte> bytes) => bytes is [0xFF, 0xD8, ..];
+
+    private static bool HasJpegEnd(ReadOnlySpan<byte> bytes)
+    {
+        // Some encoders pad after the marker; a few bytes of slack is plenty.
+        var tail = bytes[Math.Max(0, bytes.Length - 32)..];
+        return tail.IndexOf([(byte)0xFF, (byte)0xD9]) >= 0;
     }
 
     private string[] List()

@@ -6,24 +6,32 @@ using MobileX.Contracts;
 namespace MobileX.Capture.Stations;
 
 /// <summary>Runs every configured station side by side; a station whose source fails stops alone.</summary>
-internal sealed class CaptureService(
-    IOptions<CaptureOptions> options,
-    StationConnections connections,
-    IAmazonS3 s3,
-    CaptureMetrics metrics,
-    CaptureStatus status,
-    TimeProvider time,
-    ILogger<CaptureService> logger) : BackgroundService
+internal sealed class CaptureService : BackgroundService
 {
+    private readonly IOptions<CaptureOptions> options;
+    private readonly StationConnections connections;
+    private readonly IAmazonS3 s3;
+    private readonly CaptureMetrics metrics;
+    private readonly CaptureStatus status;
+    private readonly TimeProvider time;
+    private readonly ILogger<CaptureService> logger;
+
+    public CaptureService(IOptions<CaptureOptions> options, StationConnections connections, IAmazonS3 s3, CaptureMetrics metrics,
+        CaptureStatus status, TimeProvider time, ILogger<CaptureService> logger)
+    {
+        (this.options, this.connections, this.s3, this.metrics, this.status, this.time, this.logger) = (options, connections, s3, metrics, status, time, logger);
+        // Registered before the host starts (ExecuteAsync runs in the background), so whoever waits on the
+        // status right after start-up sees every station.
+        foreach (var station in StationSelection.Resolve(options.Value))
+        {
+            status.For(station);
+        }
+    }
+
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
         var stations = StationSelection.Resolve(settings);
-        foreach (var station in stations)
-        {
-            status.For(station);
-        }
-
         return Task.WhenAll(stations.Select(station => Task.Run(() => RunStationAsync(station, settings, stoppingToken), CancellationToken.None)));
     }
 

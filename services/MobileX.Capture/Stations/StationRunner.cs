@@ -209,7 +209,7 @@ internal sealed class StationRunner
                 await action(frame, timeout.Token).ConfigureAwait(false);
                 return;
             }
-            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is not ObjectDisposedException)
             {
                 if (operation == "store")
                 {
