@@ -30,7 +30,8 @@ var stationUsers = builder.Configuration.GetValue(CaptureBuilderExtensions.Stati
 builder.AddProject<Projects.MobileX_Capture>("capture")
     .WithReference(nats).WaitFor(nats)
     .WithReference(minio).WaitFor(minio)
-    .WithStations(stations, stationUsers);
+    .WithStations(stations, stationUsers)
+    .WithHttpHealthCheck("/health");
 
 builder.Build().Run();
 return 0;

@@ -102,6 +102,59 @@ public sealed class BadInputTests(NatsServerFixture nats, S3ServerFixture s3)
         }
     }
 
+    [Fact]
+    public async Task A_video_loops_and_a_video_or_camera_that_cannot_be_opened_stops_its_station()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var folder = Directory.CreateTempSubdirectory("mobilex-video-").FullName;
+        try
+        {
+            var video = Path.Combine(folder, "door.avi");
+            using (var astronaut = Cv2.ImRead(RepositoryPaths.TestImage("astronaut.png")))
+            using (var writer = new VideoWriter(video, FourCC.MJPG, 5, new Size(astronaut.Width, astronaut.Height)))
+            {
+                for (var i = 0; i < 3; i++)
+                {
+                    writer.Write(astronaut);
+                }
+            }
+
+            var notAVideo = Path.Combine(folder, "notes.mp4");
+            await File.WriteAllTextAsync(notAVideo, "not a video", ct);
+
+            using var host = CaptureHost.Build(nats, s3, new Dictionary<string, string?>
+            {
+                ["Capture:Stations"] = "15,16,17",
+                ["Capture:FramesPerSecond"] = "20",
+                ["Capture:MaxFrames"] = "7",
+                ["Capture:Width"] = "320",
+                ["Capture:Height"] = "180",
+                ["Capture:StationSources:15"] = $"video:{video}",
+                ["Capture:StationSources:16"] = $"video:{notAVideo}",
+                ["Capture:StationSources:17"] = "camera:7",
+            });
+            await host.StartAsync(ct);
+            await host.WaitForStationsAsync(TimeSpan.FromSeconds(60));
+            await host.StopAsync(ct);
+
+            // Seven frames from a three-frame clip: it looped.
+            var looping = host.Status().For(new StationId(15));
+            Assert.Equal((StationState.Completed, 7L), (looping.State, looping.Published));
+
+            var broken = host.Status().For(new StationId(16));
+            Assert.Equal(StationState.Faulted, broken.State);
+            Assert.Contains($"Station 16 cannot read its source 'video:{notAVideo}'", broken.Error);
+
+            var camera = host.Status().For(new StationId(17));
+            Assert.Equal(StationState.Faulted, camera.State);
+            Assert.Contains("Station 17 cannot read its source 'camera:7': camera 7 is absent", camera.Error);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     [Theory]
     [InlineData("Capture:Stations", "01,02,01", "Capture:Stations lists station 01 twice")]
     [InlineData("Capture:Stations", "05,100", "Capture:Stations lists '100', which is not a station id")]
