@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using MobileX.Capture.Stations;
@@ -27,7 +29,11 @@ public sealed class BadInputTests(NatsServerFixture nats, S3ServerFixture s3)
         });
         await host.StartAsync(ct);
         await host.WaitForStationsAsync(TimeSpan.FromSeconds(60));
+        var health = await host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync(r => r.Name == "capture", ct);
         await host.StopAsync(ct);
+
+        Assert.Equal(HealthStatus.Degraded, health.Status);
+        Assert.Contains("Station 12", health.Entries["capture"].Description);
 
         var good = host.Status().For(new StationId(11));
         var bad = host.Status().For(new StationId(12));
