@@ -1,3 +1,4 @@
+using MobileX.AppHost.Capture;
 using MobileX.AppHost.Infrastructure;
 using MobileX.AppHost.Minio;
 using MobileX.AppHost.Nats;
@@ -18,6 +19,19 @@ catch (InfrastructureNotInstalledException ex)
     Console.Error.WriteLine($"MobileX cannot start: {ex.Message}");
     return 1;
 }
+
+// Each station publishes under its own NATS user, limited to mobilex.stations.NN.> (docs/ingestion.md).
+var stations = builder.Stations();
+var stationUsers = builder.Configuration.GetValue(CaptureBuilderExtensions.StationUsersSetting, true)
+    ? nats.WithStationUsers(stations)
+    : [];
+
+// Services
+builder.AddProject<Projects.MobileX_Capture>("capture")
+    .WithReference(nats).WaitFor(nats)
+    .WithReference(minio).WaitFor(minio)
+    .WithStations(stations, stationUsers)
+    .WithHttpHealthCheck("/health");
 
 builder.Build().Run();
 return 0;

@@ -74,6 +74,14 @@ public static class NatsBuilderExtensions
         var resource = nats.Resource;
         nats.WithArgs(context =>
         {
+            // nats-server refuses --user/--pass beside a users list, so per-station users move every credential into the file.
+            if (resource.TryGetLastAnnotation<NatsConfigFileAnnotation>(out var configFile))
+            {
+                context.Args.Add("-c");
+                context.Args.Add(configFile.Path);
+                return;
+            }
+
             context.Args.Add("--user");
             context.Args.Add(resource.UserNameReference);
             context.Args.Add("--pass");

@@ -1,0 +1,3 @@
+using MobileX.Capture.Bench;
+
+return await CaptureThroughputBench.RunAsync(BenchSettings.Parse(args));

@@ -1,0 +1,30 @@
+using MobileX.Testing;
+
+namespace MobileX.Capture.Tests.Infrastructure;
+
+// One pair of real servers per collection, so the end-to-end, outage and bad-input runs never see each other's
+// streams or buckets, and the outage test can stop its nats-server without touching the others.
+
+[CollectionDefinition(Name)]
+public sealed class EndToEndCollection : ICollectionFixture<NatsServerFixture>, ICollectionFixture<S3ServerFixture>
+{
+    public const string Name = "capture end to end";
+}
+
+[CollectionDefinition(Name)]
+public sealed class OutageCollection : ICollectionFixture<NatsServerFixture>, ICollectionFixture<S3ServerFixture>
+{
+    public const string Name = "capture outage";
+}
+
+[CollectionDefinition(Name)]
+public sealed class BadInputCollection : ICollectionFixture<NatsServerFixture>, ICollectionFixture<S3ServerFixture>
+{
+    public const string Name = "capture bad input";
+}
+
+[CollectionDefinition(Name)]
+public sealed class IsolationCollection : ICollectionFixture<AuthorizedNatsFixture>, ICollectionFixture<S3ServerFixture>
+{
+    public const string Name = "capture isolation";
+}
