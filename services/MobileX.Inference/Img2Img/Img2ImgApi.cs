@@ -135,7 +135,7 @@ public static class Img2ImgApi
         var limit = BodyLimit(options);
         if (http.Request.ContentLength > limit)
         {
-            return (null, new(413, "body", $"The body is {http.Request.ContentLength:N0} bytes; the adapter accepts at most {limit:N0}."));
+            return (null, new(413, "body", $"The body is {http.Request.ContentLength:N0} bytes; the adapter accepts at most {limit:N0} (images up to {options.MaxImageBytes:N0} bytes)."));
         }
 
         try
@@ -148,7 +148,7 @@ public static class Img2ImgApi
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            return (null, new(413, "body", $"The body is larger than the adapter accepts ({limit:N0} bytes)."));
+            return (null, new(413, "body", $"The body is larger than the adapter accepts: at most {limit:N0} bytes (images up to {options.MaxImageBytes:N0} bytes)."));
         }
     }
 

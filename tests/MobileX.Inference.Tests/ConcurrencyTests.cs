@@ -1,0 +1,40 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using MobileX.Inference.Concurrency;
+using MobileX.Inference.Tests.Doubles;
+
+namespace MobileX.Inference.Tests;
+
+/// <summary>AUTOMATIC1111 runs one job at a time: one more may wait, the next is told to come back later.</summary>
+public sealed class ConcurrencyTests
+{
+    [Fact]
+    public async Task With_one_running_and_the_queue_full_the_next_caller_gets_429_with_retry_after()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var webui = new Automatic1111Double { ResultImage = Img2Img.Camera, Behaviour = Automatic1111Double.Mode.Block, RequiredAuth = "mobilex:s3cret" };
+        await webui.StartAsync(ct);
+        await using var app = Automatic1111BackendTests.Adapter(webui.BaseUrl, timeout: "00:00:30", queueLimit: "1");
+        var client = app.CreateClient();
+        var gate = app.Services.GetRequiredService<BackendGate>();
+        Assert.Equal(1, gate.Permits);
+
+        var running = client.PostAsync(Img2Img.Request(seed: 1));
+        await Automatic1111BackendTests.WaitUntilAsync(() => webui.Running == 1);
+        var waiting = client.PostAsync(Img2Img.Request(seed: 2));
+        await Automatic1111BackendTests.WaitUntilAsync(() => gate.Queued == 1);
+
+        using var rejected = await client.PostAsync(Img2Img.Request(seed: 3));
+        var detail = await rejected.ReadProblemAsync(HttpStatusCode.TooManyRequests);
+        Assert.Contains("1 running and 1 waiting", detail, StringComparison.Ordinal);
+        Assert.True(rejected.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1), "Retry-After must be at least a second");
+        Assert.Equal(1, webui.Running);
+
+        webui.Release.SetResult();
+        using var first = await running;
+        using var second = await waiting;
+        Assert.Equal(1, (await first.ReadResultAsync()).Seed);
+        Assert.Equal(2, (await second.ReadResultAsync()).Seed);
+        Assert.Equal(2, webui.Received.Count);
+    }
+}
