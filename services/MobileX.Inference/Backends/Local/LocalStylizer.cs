@@ -55,18 +55,27 @@ internal static class LocalStylizer
 
     private static Mat Stylization(Mat source, Palette palette)
     {
+        // OpenCV's stylization costs seconds at 512x512; at half size (and half sigma_s, the same look) it is 4x cheaper.
+        using var small = new Mat();
         using var painted = new Mat();
-        Cv2.Stylization(source, painted, 60, 0.45f);
-        return Tint(painted, palette, stepped: false, tint: 0.45);
+        using var full = new Mat();
+        Cv2.PyrDown(source, small);
+        Cv2.Stylization(small, painted, 30, 0.45f);
+        Cv2.Resize(painted, full, source.Size(), 0, 0, InterpolationFlags.Cubic);
+        return Tint(full, palette, stepped: false, tint: 0.45);
     }
 
     private static Mat EdgePreserving(Mat source, Palette palette)
     {
         using var smooth = new Mat();
+        using var small = new Mat();
         using var detailed = new Mat();
+        using var full = new Mat();
         Cv2.EdgePreservingFilter(source, smooth, EdgePreservingMethods.RecursFilter, 60, 0.4f);
-        Cv2.DetailEnhance(smooth, detailed, 10, 0.15f);
-        return Tint(detailed, palette, stepped: false, tint: 0.35);
+        Cv2.PyrDown(smooth, small);
+        Cv2.DetailEnhance(small, detailed, 5, 0.15f);
+        Cv2.Resize(detailed, full, source.Size(), 0, 0, InterpolationFlags.Cubic);
+        return Tint(full, palette, stepped: false, tint: 0.35);
     }
 
     private static Mat Cartoon(Mat source, Palette palette)
