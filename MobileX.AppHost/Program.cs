@@ -1,3 +1,4 @@
+using MobileX.AppHost.Inference;
 using MobileX.AppHost.Infrastructure;
 using MobileX.AppHost.Minio;
 using MobileX.AppHost.Nats;
@@ -18,6 +19,10 @@ catch (InfrastructureNotInstalledException ex)
     Console.Error.WriteLine($"MobileX cannot start: {ex.Message}");
     return 1;
 }
+
+// Services
+// img2img behind one internal API; the backend (local CPU stylizer by default) is chosen in docs/inference.md.
+var inference = builder.AddInferenceAdapter("inference");
 
 builder.Build().Run();
 return 0;

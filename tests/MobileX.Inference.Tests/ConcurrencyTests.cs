@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using MobileX.Inference.Concurrency;
 using MobileX.Inference.Tests.Doubles;
@@ -36,5 +37,31 @@ public sealed class ConcurrencyTests
         Assert.Equal(1, (await first.ReadResultAsync()).Seed);
         Assert.Equal(2, (await second.ReadResultAsync()).Seed);
         Assert.Equal(2, webui.Received.Count);
+    }
+
+    [Fact]
+    public async Task A_caller_that_leaves_while_queued_frees_its_place_and_never_reaches_the_backend()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var webui = new Automatic1111Double { ResultImage = Img2Img.Camera, Behaviour = Automatic1111Double.Mode.Block, RequiredAuth = "mobilex:s3cret" };
+        await webui.StartAsync(ct);
+        await using var app = Automatic1111BackendTests.Adapter(webui.BaseUrl, timeout: "00:00:30", queueLimit: "1");
+        var client = app.CreateClient();
+        var gate = app.Services.GetRequiredService<BackendGate>();
+
+        var running = client.PostAsync(Img2Img.Request(seed: 1));
+        await Automatic1111BackendTests.WaitUntilAsync(() => webui.Running == 1);
+        using var leave = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var queued = client.PostAsJsonAsync(MobileX.Contracts.InferenceApi.Img2ImgPath, Img2Img.Request(seed: 2), MobileX.Contracts.InferenceJsonContext.Default.Img2ImgRequest, leave.Token);
+        await Automatic1111BackendTests.WaitUntilAsync(() => gate.Queued == 1);
+
+        await leave.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => queued);
+        await Automatic1111BackendTests.WaitUntilAsync(() => gate.Queued == 0);
+
+        webui.Release.SetResult();
+        using var first = await running;
+        Assert.Equal(1, (await first.ReadResultAsync()).Seed);
+        Assert.Single(webui.Received);
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
 using MobileX.Contracts;
 using MobileX.Inference.Backends;
@@ -58,7 +59,20 @@ public static class Img2ImgApi
         activity?.SetTag("inference.seed", job.Seed);
 
         var queued = Stopwatch.GetTimestamp();
-        using var lease = await gate.EnterAsync(aborted);
+        RateLimitLease lease;
+        try
+        {
+            lease = await gate.EnterAsync(aborted);
+        }
+        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+        {
+            // The caller left while queued: nothing ran, nothing to answer.
+            telemetry.Outcome(backend.Name, Outcomes.Cancelled);
+            Log.Cancelled(logger, backend.Name, Stopwatch.GetElapsedTime(queued).TotalMilliseconds);
+            return TypedResults.Empty;
+        }
+
+        using var _ = lease;
         if (!lease.IsAcquired)
         {
             var retryAfter = gate.RetryAfterSeconds();
