@@ -14,7 +14,7 @@ public sealed class Automatic1111BackendTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         await _webui.StartAsync(TestContext.Current.CancellationToken);
-        _app = Adapter(_webui.BaseUrl, timeout: "00:00:02");
+        _app = Adapter(_webui.BaseUrl, timeout: "00:00:30");
     }
 
     public async ValueTask DisposeAsync()
@@ -77,7 +77,7 @@ public sealed class Automatic1111BackendTests : IAsyncLifetime
     [Fact]
     public async Task Wrong_credentials_are_a_502_that_names_the_backends_answer()
     {
-        await using var app = Adapter(_webui.BaseUrl, timeout: "00:00:02", password: "wrong");
+        await using var app = Adapter(_webui.BaseUrl, timeout: "00:00:30", password: "wrong");
 
         using var response = await app.CreateClient().PostAsync(Img2Img.Request());
 
@@ -119,7 +119,7 @@ public sealed class Automatic1111BackendTests : IAsyncLifetime
     public async Task An_unreachable_backend_is_502_naming_its_address()
     {
         var closed = new Uri($"http://127.0.0.1:{MobileX.Testing.FreePort.Next()}/");
-        await using var app = Adapter(closed, timeout: "00:00:05");
+        await using var app = Adapter(closed, timeout: "00:00:30");
 
         using var response = await app.CreateClient().PostAsync(Img2Img.Request());
 

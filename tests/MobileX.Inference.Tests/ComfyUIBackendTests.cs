@@ -14,7 +14,7 @@ public sealed class ComfyUIBackendTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         await _comfy.StartAsync(TestContext.Current.CancellationToken);
-        _app = Adapter("00:00:05");
+        _app = Adapter("00:00:30");
     }
 
     public async ValueTask DisposeAsync()
@@ -95,9 +95,11 @@ public sealed class ComfyUIBackendTests : IAsyncLifetime
 
         var detail = await response.ReadProblemAsync(HttpStatusCode.GatewayTimeout);
         Assert.Contains("comfyui did not answer within 0.3 s", detail, StringComparison.Ordinal);
+        // A poll cancelled in flight may still land; after that settles no new poll may start.
+        await Task.Delay(250, TestContext.Current.CancellationToken);
         var polls = _comfy.HistoryPolls;
         Assert.True(polls > 0);
-        await Task.Delay(200, TestContext.Current.CancellationToken);
+        await Task.Delay(500, TestContext.Current.CancellationToken);
         Assert.Equal(polls, _comfy.HistoryPolls);
     }
 }

@@ -1,4 +1,7 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using MobileX.Inference.Extensions;
 
 namespace MobileX.Inference.Tests;
 
@@ -19,7 +22,7 @@ public sealed class OptionsValidationTests
 
     [Theory]
     [MemberData(nameof(BadSettings))]
-    public void A_bad_setting_stops_start_up_naming_it(string key, string value, string extra, string expected)
+    public async Task A_bad_setting_stops_start_up_naming_it(string key, string value, string extra, string expected)
     {
         var settings = new Dictionary<string, string?> { [key] = value, ["Inference:Automatic1111:BaseUrl"] = key == "Inference:Backend" && value == "automatic1111" ? "" : "http://127.0.0.1:7860/" };
         if (extra.Split('=', 2) is [var k, var v])
@@ -27,25 +30,50 @@ public sealed class OptionsValidationTests
             settings[k] = v;
         }
 
-        using var app = new InferenceApp(settings);
-        var ex = Assert.Throws<OptionsValidationException>(() => app.CreateClient());
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => StartAsync(settings));
         Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void A_template_without_the_image_placeholder_is_refused_at_start_up()
+    public async Task The_defaults_and_a_complete_automatic1111_setup_start()
+    {
+        await StartAsync([]);
+        await StartAsync(new Dictionary<string, string?>
+        {
+            ["Inference:Backend"] = "automatic1111",
+            ["Inference:Automatic1111:BaseUrl"] = "http://127.0.0.1:7860/",
+            ["Inference:Automatic1111:UserName"] = "mobilex",
+            ["Inference:Automatic1111:Password"] = "s3cret",
+        });
+    }
+
+    /// <summary>
+    /// Starts a host with the adapter's registrations. A plain host, not WebApplicationFactory: when start-up fails,
+    /// the factory races its own disposal and sometimes reports ObjectDisposedException instead of the cause.
+    /// </summary>
+    private static async Task StartAsync(Dictionary<string, string?> settings)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.AddInference();
+        using var host = builder.Build();
+        await host.StartAsync(TestContext.Current.CancellationToken);
+        await host.StopAsync(TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
+    public async Task A_template_without_the_image_placeholder_is_refused_at_start_up()
     {
         var path = Path.Combine(Path.GetTempPath(), $"wf-{Guid.NewGuid():N}.json");
         File.WriteAllText(path, """{ "9": { "class_type": "SaveImage", "inputs": { "text": "{{prompt}} {{seed}} {{denoise}}" } } }""");
         try
         {
-            using var app = new InferenceApp(new Dictionary<string, string?>
+            var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => StartAsync(new Dictionary<string, string?>
             {
                 ["Inference:Backend"] = "comfyui",
                 ["Inference:ComfyUI:BaseUrl"] = "http://127.0.0.1:8188/",
                 ["Inference:ComfyUI:WorkflowPath"] = path,
-            });
-            var ex = Assert.Throws<OptionsValidationException>(() => app.CreateClient());
+            }));
             Assert.Contains("placeholders missing: {{image}}", ex.Message, StringComparison.Ordinal);
         }
         finally
