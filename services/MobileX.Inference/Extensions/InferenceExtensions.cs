@@ -33,7 +33,11 @@ public static class InferenceExtensions
         services.AddHttpClient<Automatic1111Backend>(http => http.Timeout = Timeout.InfiniteTimeSpan).RemoveAllResilienceHandlers();
         services.AddHttpClient<ComfyUIBackend>(http => http.Timeout = Timeout.InfiniteTimeSpan).RemoveAllResilienceHandlers();
 
-        services.AddSingleton<IImg2ImgBackend>(sp => sp.GetRequiredService<IOptions<InferenceOptions>>().Value.Backend switch
+        // Loaded once: the template is start-up work, not per-request work.
+        services.AddSingleton(sp => WorkflowTemplate.Load(WorkflowTemplate.Resolve(sp.GetRequiredService<IOptions<InferenceOptions>>().Value.ComfyUI.WorkflowPath)));
+
+        // Transient, so each job gets a typed HttpClient from the factory and its handler rotation (DNS changes).
+        services.AddTransient<IImg2ImgBackend>(sp => sp.GetRequiredService<IOptions<InferenceOptions>>().Value.Backend switch
         {
             InferenceApi.Backends.Automatic1111 => sp.GetRequiredService<Automatic1111Backend>(),
             InferenceApi.Backends.ComfyUI => sp.GetRequiredService<ComfyUIBackend>(),

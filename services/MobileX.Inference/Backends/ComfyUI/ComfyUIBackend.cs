@@ -17,13 +17,13 @@ internal sealed class ComfyUIBackend : IImg2ImgBackend
     private readonly HttpClient _http;
     private readonly ComfyUIOptions _options;
     private readonly WorkflowTemplate _template;
-    private readonly string _clientId = "mobilex-inference-" + Guid.NewGuid().ToString("N");
+    private static readonly string ClientId = "mobilex-inference-" + Guid.NewGuid().ToString("N");
 
-    public ComfyUIBackend(HttpClient http, IOptions<InferenceOptions> options)
+    public ComfyUIBackend(HttpClient http, IOptions<InferenceOptions> options, WorkflowTemplate template)
     {
         _http = http;
         _options = options.Value.ComfyUI;
-        _template = WorkflowTemplate.Load(WorkflowTemplate.Resolve(_options.WorkflowPath));
+        _template = template;
     }
 
     public string Name => InferenceApi.Backends.ComfyUI;
@@ -87,7 +87,7 @@ internal sealed class ComfyUIBackend : IImg2ImgBackend
 
     private async Task<string> QueueAsync(JsonObject graph, CancellationToken cancellationToken)
     {
-        var body = new JsonObject { ["prompt"] = graph, ["client_id"] = _clientId };
+        var body = new JsonObject { ["prompt"] = graph, ["client_id"] = ClientId };
         using var content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
         using var response = await SendAsync(HttpMethod.Post, "prompt", content, cancellationToken).ConfigureAwait(false);
         var answer = await ReadObjectAsync(response, "prompt", cancellationToken).ConfigureAwait(false);
