@@ -1,4 +1,5 @@
 using MobileX.AppHost.Capture;
+using MobileX.AppHost.Inference;
 using MobileX.AppHost.Infrastructure;
 using MobileX.AppHost.Minio;
 using MobileX.AppHost.Nats;
@@ -32,6 +33,9 @@ builder.AddProject<Projects.MobileX_Capture>("capture")
     .WithReference(minio).WaitFor(minio)
     .WithStations(stations, stationUsers)
     .WithHttpHealthCheck("/health");
+
+// img2img behind one internal API; the backend (local CPU stylizer by default) is chosen in docs/inference.md.
+var inference = builder.AddInferenceAdapter("inference");
 
 builder.Build().Run();
 return 0;

@@ -1,0 +1,36 @@
+namespace MobileX.Inference.Backends;
+
+/// <summary>Recognises the image formats the adapter accepts and returns, by their signatures.</summary>
+internal static class ImageFormats
+{
+    public const string Png = "image/png";
+    public const string Jpeg = "image/jpeg";
+    public const string Webp = "image/webp";
+
+    public static string? ContentTypeOf(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.StartsWith((ReadOnlySpan<byte>)[0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]))
+        {
+            return Png;
+        }
+
+        if (bytes.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xD8, 0xFF]))
+        {
+            return Jpeg;
+        }
+
+        if (bytes.Length >= 12 && bytes[..4].SequenceEqual("RIFF"u8) && bytes[8..12].SequenceEqual("WEBP"u8))
+        {
+            return Webp;
+        }
+
+        return null;
+    }
+
+    public static string ExtensionOf(string contentType) => contentType switch
+    {
+        Jpeg => ".jpg",
+        Webp => ".webp",
+        _ => ".png",
+    };
+}
