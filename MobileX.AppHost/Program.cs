@@ -1,4 +1,5 @@
 using MobileX.AppHost.Infrastructure;
+using MobileX.AppHost.Kubernetes;
 using MobileX.AppHost.Minio;
 using MobileX.AppHost.Nats;
 
@@ -18,6 +19,9 @@ catch (InfrastructureNotInstalledException ex)
     Console.Error.WriteLine($"MobileX cannot start: {ex.Message}");
     return 1;
 }
+
+// Deployment: `aspire publish -o DIR` writes a Helm chart and plain manifests (docs/kubernetes.md).
+builder.AddKubernetesEnvironment("k8s");
 
 builder.Build().Run();
 return 0;
