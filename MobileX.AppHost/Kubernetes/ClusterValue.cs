@@ -16,7 +16,9 @@ public sealed class ClusterValue
 
     public sealed record Literal(string Text) : Part;
 
-    public sealed record Parameter(ParameterResource Resource, string PlainDefault) : Part;
+    /// <param name="Value">The parameter's value, for values.yaml.</param>
+    /// <param name="UriEncoded">Written URI-encoded (the <c>:uri</c> format of a reference expression).</param>
+    public sealed record Parameter(ParameterResource Resource, string Value, bool UriEncoded) : Part;
 
     public sealed record Secret(ParameterResource Resource) : Part;
 
@@ -64,9 +66,14 @@ public sealed class ClusterValue
                     text.Append(helm ? EscapeForQuotedTemplate(literal.Text) : literal.Text);
                     break;
                 case Parameter parameter:
-                    text.Append(helm
-                        ? $"{{{{ .Values.{KubernetesNames.ParameterValuesPath(parameter.Resource)} }}}}"
-                        : parameter.PlainDefault);
+                    var path = KubernetesNames.ParameterValuesPath(parameter.Resource);
+                    text.Append((helm, parameter.UriEncoded) switch
+                    {
+                        (true, false) => $"{{{{ .Values.{path} }}}}",
+                        (true, true) => $"{{{{ .Values.{path} | urlquery }}}}",
+                        (false, false) => parameter.Value,
+                        (false, true) => Uri.EscapeDataString(parameter.Value),
+                    });
                     break;
                 case Secret secret:
                     text.Append(CultureInfo.InvariantCulture, $"$({KubernetesNames.SecretVariable(secret.Resource)})");

@@ -39,7 +39,7 @@ public sealed class ClusterValueTranslator(KubernetesTopology topology)
                 return true;
             case ParameterResource parameter:
                 var plain = await PlainDefaultAsync(parameter, cancellationToken).ConfigureAwait(false);
-                result.Add(new ClusterValue.Parameter(parameter, format == "uri" ? Uri.EscapeDataString(plain) : plain));
+                result.Add(new ClusterValue.Parameter(parameter, plain, format == "uri"));
                 return true;
             case ConnectionStringReference connection:
                 return await AppendAsync(result, connection.Resource.ConnectionStringExpression, format, cancellationToken).ConfigureAwait(false);

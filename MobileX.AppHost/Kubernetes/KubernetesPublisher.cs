@@ -143,10 +143,7 @@ public sealed class KubernetesPublisher(KubernetesEnvironmentResource environmen
 
         foreach (var (variable, value) in environmentValues)
         {
-            foreach (var secret in value.Parts.OfType<ClusterValue.Secret>())
-            {
-                AddSecretVariable(secretVariables, secret.Resource);
-            }
+            AddParts(value, secretVariables);
 
             if (value.HasSecrets)
             {
@@ -167,10 +164,7 @@ public sealed class KubernetesPublisher(KubernetesEnvironmentResource environmen
 
         foreach (var arg in args)
         {
-            foreach (var secret in arg.Parts.OfType<ClusterValue.Secret>())
-            {
-                AddSecretVariable(secretVariables, secret.Resource);
-            }
+            AddParts(arg, secretVariables);
         }
 
         if (config.Entries.Count > 0)
@@ -518,6 +512,23 @@ public sealed class KubernetesPublisher(KubernetesEnvironmentResource environmen
             var tcp = new YMap().Add("tcpSocket", new YMap().Add("port", workload.Ports[0].Name)).Add("periodSeconds", 10);
             container.Add("readinessProbe", tcp);
             container.Add("livenessProbe", tcp);
+        }
+    }
+
+    /// <summary>Records what a value needs: its parameters in values.yaml, its secrets as variables read from their Secret.</summary>
+    private void AddParts(ClusterValue value, YList secretVariables)
+    {
+        foreach (var part in value.Parts)
+        {
+            switch (part)
+            {
+                case ClusterValue.Parameter parameter:
+                    _values.Set(KubernetesNames.ParameterValuesPath(parameter.Resource), parameter.Value);
+                    break;
+                case ClusterValue.Secret secret:
+                    AddSecretVariable(secretVariables, secret.Resource);
+                    break;
+            }
         }
     }
 
