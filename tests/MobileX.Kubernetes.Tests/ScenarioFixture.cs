@@ -85,7 +85,12 @@ public sealed class ScenarioFixture : IAsyncLifetime
             await _app.DisposeAsync();
         }
 
-        Directory.Delete(OutputDirectory, recursive: true);
+        // MOBILEX_KEEP_K8S_OUTPUT=1 keeps the chart and manifests for a look after the run.
+        if (Environment.GetEnvironmentVariable("MOBILEX_KEEP_K8S_OUTPUT") != "1")
+        {
+            Directory.Delete(OutputDirectory, recursive: true);
+        }
+
         Directory.Delete(_projects, recursive: true);
     }
 
