@@ -167,6 +167,13 @@ public sealed class KubernetesPublisher(KubernetesEnvironmentResource environmen
             AddParts(arg, secretVariables);
         }
 
+        if (workload.Kind == WorkloadKind.Project && environmentValues.All(e => e.Key != "OTEL_EXPORTER_OTLP_ENDPOINT"))
+        {
+            // A local run exports to the dashboard; in the cluster the operator names a collector, or none.
+            config.AddIf(".Values.telemetry.otlpEndpoint", false, new YMap()
+                .Add("OTEL_EXPORTER_OTLP_ENDPOINT", _values.Scalar("telemetry.otlpEndpoint", string.Empty, quote: true)));
+        }
+
         if (config.Entries.Count > 0)
         {
             _files.Add(new ManifestFile(name, "config.yaml",
