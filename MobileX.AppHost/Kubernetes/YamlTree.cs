@@ -72,8 +72,11 @@ public static class YamlWriter
         return text.ToString();
     }
 
+    // Relaxed: readable "&", "<" and "+" in URLs and connection strings; JSON escapes stay valid in YAML.
+    private static readonly JsonSerializerOptions QuoteOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>A double-quoted YAML scalar; JSON string escaping is valid YAML.</summary>
-    public static string Quote(string value) => JsonSerializer.Serialize(value);
+    public static string Quote(string value) => JsonSerializer.Serialize(value, QuoteOptions);
 
     private static void WriteNode(StringBuilder text, YNode node, int indent, bool helm)
     {
