@@ -88,6 +88,13 @@ public sealed class KubernetesTopology
             }
         }
 
+        if (ports.Count == 0)
+        {
+            // Every MobileX service maps /health and /alive (MapDefaultEndpoints), so each listens even without
+            // an endpoint in the model; the probes need the port.
+            ports.Add(new ClusterPort("http", ProjectHttpPort, "http"));
+        }
+
         return ports;
     }
 

@@ -51,12 +51,14 @@ public sealed class ScenarioFixture : IAsyncLifetime
             .WithHttpEndpoint()
             .WithEnvironment("Capture__Stations", stations)
             .WithReference(nats).WithReference(minio);
+        // No endpoint in the model, like a worker: it still serves its probes on 8080.
         builder.AddProject("preprocessor", ProjectPath("Preprocessor"))
-            .WithHttpEndpoint()
             .WithReplicas(2)
             .WithReference(nats).WithReference(minio);
+        // An https endpoint as a launch profile gives: TLS ends at the Ingress, so the cluster serves only http.
         var inference = builder.AddProject("inference", ProjectPath("Inference"))
             .WithHttpEndpoint()
+            .WithHttpsEndpoint()
             .WithEnvironment("Inference__ApiKey", apiKey);
         var api = builder.AddProject("api", ProjectPath("Api"))
             .WithHttpEndpoint()
