@@ -156,8 +156,7 @@ public sealed class KubernetesPublisher(KubernetesEnvironmentResource environmen
             else
             {
                 var text = ((YScalar)value.ToNode()).Value!.ToString()!;
-                _values.Set($"config.{key}", new YMap());
-                ((YMap)((YMap)_values.Root["config"]!)[key]!).Add(variable, text);
+                _values.SetEntry($"config.{key}", variable, text);
                 config.Add(variable, new YTemplate($"{{{{ index .Values.config \"{key}\" \"{variable}\" | quote }}}}", new YScalar(text)));
             }
         }

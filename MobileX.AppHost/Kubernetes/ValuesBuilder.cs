@@ -29,6 +29,17 @@ public sealed class ValuesBuilder
         return path;
     }
 
+    /// <summary>Sets one entry of the map at <paramref name="mapPath"/>; the key may hold any character (an environment name).</summary>
+    public void SetEntry(string mapPath, string key, string value)
+    {
+        Set(mapPath, new YMap());
+        var map = mapPath.Split('.').Aggregate(Root, (current, part) => (YMap)current[part]!);
+        if (map[key] is null)
+        {
+            map.Add(key, value);
+        }
+    }
+
     public string Set(string path, string value) => Set(path, new YScalar(value));
 
     public string Set(string path, int value) => Set(path, new YScalar(value));
