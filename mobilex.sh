@@ -42,6 +42,15 @@ setup_s3rver() {
   npm ci --prefix tools/s3rver --no-audit --no-fund --loglevel=error >/dev/null
 }
 
+setup_k8s_validate() {
+  if [ -f tools/k8s-validate/node_modules/kubernetes-models/package.json ] && [ -f tools/k8s-validate/node_modules/js-yaml/package.json ]; then
+    log "k8s-validate present"
+    return
+  fi
+  log "installing the Kubernetes schema validator (npm ci in tools/k8s-validate)"
+  npm ci --prefix tools/k8s-validate --no-audit --no-fund --loglevel=error >/dev/null
+}
+
 # Sample portraits for the default synthetic camera, from Debian's python3-skimage (public domain / CC0).
 SAMPLES_DIR=.data/samples
 SAMPLE_FILES=(astronaut.png camera.png coffee.png chelsea.png)
@@ -71,6 +80,7 @@ setup_samples() {
 setup() {
   setup_apt
   setup_s3rver
+  setup_k8s_validate
   setup_samples
 }
 

@@ -1,6 +1,7 @@
 using MobileX.AppHost.Capture;
 using MobileX.AppHost.Inference;
 using MobileX.AppHost.Infrastructure;
+using MobileX.AppHost.Kubernetes;
 using MobileX.AppHost.Minio;
 using MobileX.AppHost.Nats;
 
@@ -36,6 +37,9 @@ builder.AddProject<Projects.MobileX_Capture>("capture")
 
 // img2img behind one internal API; the backend (local CPU stylizer by default) is chosen in docs/inference.md.
 var inference = builder.AddInferenceAdapter("inference");
+
+// Deployment: `aspire publish -o DIR` writes a Helm chart and plain manifests (docs/kubernetes.md).
+builder.AddKubernetesEnvironment("k8s");
 
 builder.Build().Run();
 return 0;
