@@ -19,5 +19,12 @@ catch (InfrastructureNotInstalledException ex)
     return 1;
 }
 
+// Services
+// Bust crops for Stable Diffusion: replicas share one durable consumer, so adding replicas scales it out.
+builder.AddProject<Projects.MobileX_Preprocessor>("preprocessor")
+    .WithReplicas(2)
+    .WithReference(nats).WaitFor(nats)
+    .WithReference(minio).WaitFor(minio);
+
 builder.Build().Run();
 return 0;
