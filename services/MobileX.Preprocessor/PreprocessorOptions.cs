@@ -63,7 +63,7 @@ public sealed class CropOptions
 
     /// <summary>Faces narrower than this in source pixels are rejected as <c>face-too-small</c>.</summary>
     [Range(1, 4096, ErrorMessage = "Preprocessor:Crop:MinFaceSize must be 1 to 4096 pixels.")]
-    public int MinFaceSize { get; set; } = 64;
+    public int MinFaceSize { get; set; } = 80;
 
     /// <summary>Mean grey level (0-255) below which a frame is <c>too-dark</c>.</summary>
     [Range(0, 255, ErrorMessage = "Preprocessor:Crop:MinBrightness must be 0 to 255.")]

@@ -32,8 +32,8 @@ public sealed class CropperTests : IDisposable
         {
             var rejection = _cropper.Detect(image!, out var detection);
             Assert.Null(rejection);
-            var overlap = (detection.Face & expectedFace).Area();
-            Assert.True(overlap >= 0.5 * expectedFace.Area(), $"Detected {detection.Face}, expected about {expectedFace}.");
+            var overlap = Area(detection.Face & expectedFace);
+            Assert.True(overlap >= 0.5 * Area(expectedFace), $"Detected {detection.Face}, expected about {expectedFace}.");
 
             var crop = _cropper.CropAndEncode(image!, detection.Face);
             Assert.Equal(crop.CropBox.Width, crop.CropBox.Height);
@@ -100,7 +100,7 @@ public sealed class CropperTests : IDisposable
 
     [Fact]
     public void A_distant_face_is_too_small() =>
-        Assert.Equal(RejectionReasons.FaceTooSmall, Reject(TestFrames.FaceJpeg(600, 300, 0.6)));
+        Assert.Equal(RejectionReasons.FaceTooSmall, Reject(TestFrames.FaceJpeg(600, 300, 0.75)));
 
     [Fact]
     public void Zero_bytes_are_an_empty_object() =>
@@ -140,6 +140,8 @@ public sealed class CropperTests : IDisposable
             return rejection?.Reason ?? _cropper.Detect(image!, out _)?.Reason;
         }
     }
+
+    private static int Area(Rect r) => r.Width * r.Height;
 
     private static bool Contains(Rect outer, Rect inner) =>
         inner.X >= outer.X && inner.Y >= outer.Y && inner.Right <= outer.Right && inner.Bottom <= outer.Bottom;

@@ -15,6 +15,9 @@ namespace MobileX.Preprocessor.Tests;
 public sealed class PipelineTests(PipelineFixture fixture)
 {
     private static readonly StationId Station = new(7);
+
+    // Named under MobileX.* so the in-process app's tracer provider samples it, as it would a station's.
+    private static readonly System.Diagnostics.ActivitySource CaptureSource = new("MobileX.Tests.Capture");
     private Lake Lake => fixture.Lake;
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -22,9 +25,15 @@ public sealed class PipelineTests(PipelineFixture fixture)
     public async Task A_frame_with_a_face_is_stored_as_a_crop_with_lineage_and_announced_on_the_same_trace()
     {
         var bytes = TestFrames.FaceJpeg(500, 150, 1.0);
-        var traceId = ActivityIds.NewTraceId();
-        var headers = new NatsHeaders { ["traceparent"] = $"00-{traceId}-{ActivityIds.NewSpanId()}-01" };
-        var frame = await Lake.CaptureAsync(Station, bytes, Ct, headers: headers);
+        FrameCaptured frame;
+        string traceId;
+        // The capture span, as a station would start it; NATS.Net carries it to the worker in the traceparent header.
+        using (var capture = CaptureSource.StartActivity("capture frame", System.Diagnostics.ActivityKind.Producer))
+        {
+            Assert.NotNull(capture);
+            traceId = capture.TraceId.ToHexString();
+            frame = await Lake.CaptureAsync(Station, bytes, Ct);
+        }
 
         var outcome = await Lake.WaitForOutcomeAsync(frame.FrameId, Ct);
 
@@ -35,7 +44,7 @@ public sealed class PipelineTests(PipelineFixture fixture)
         Assert.Equal(ObjectKeys.Processed(Station, frame.Key), processed.Key);
         Assert.Equal(ObjectKeys.Sidecar(processed.Key), processed.LineageKey);
         Assert.True(outcome.Headers is { } h && h.TryGetValue("traceparent", out var parent) && parent.ToString().Contains(traceId, StringComparison.Ordinal),
-            "The processed event must continue the capture's trace.");
+            $"The processed event must continue the capture's trace {traceId}; its headers: {string.Join(", ", outcome.Headers?.Select(kv => $"{kv.Key}={kv.Value}") ?? [])}.");
 
         var crop = await Lake.S3.GetObjectOrNullAsync(Buckets.Processed, processed.Key, Ct);
         Assert.NotNull(crop);
@@ -190,11 +199,4 @@ public sealed class PipelineTests(PipelineFixture fixture)
 
         throw new TimeoutException($"No dead letter for stream message {sequence} within 30 s.");
     }
-}
-
-internal static class ActivityIds
-{
-    public static string NewTraceId() => System.Diagnostics.ActivityTraceId.CreateRandom().ToHexString();
-
-    public static string NewSpanId() => System.Diagnostics.ActivitySpanId.CreateRandom().ToHexString();
 }

@@ -63,11 +63,14 @@ internal static class TestFrames
     {
         // A smooth gradient with mild noise looks more like a room than a flat colour, and gives the detector nothing to find.
         var frame = new Mat(Height, Width, MatType.CV_8UC3);
-        using var gradient = new Mat(Height, Width, MatType.CV_8UC1);
+        using var column = new Mat(Height, 1, MatType.CV_8UC1);
         for (var row = 0; row < Height; row++)
         {
-            gradient.Row(row).SetTo(new Scalar(90 + (row * 80 / Height)));
+            column.Set(row, 0, (byte)(90 + (row * 80 / Height)));
         }
+
+        using var gradient = new Mat();
+        Cv2.Resize(column, gradient, new Size(Width, Height), interpolation: InterpolationFlags.Nearest);
 
         using var noise = new Mat(Height, Width, MatType.CV_8UC1);
         Cv2.Randu(noise, new Scalar(0), new Scalar(20));
