@@ -142,4 +142,36 @@ internal sealed class Lake(IAmazonS3 s3, INatsJSContext js)
         while (token is not null);
         return keys;
     }
+
+    /// <summary>Waits for the dead letter of FRAMES message <paramref name="sequence"/> in the EVENTS stream.</summary>
+    public async Task<DeadLetter> WaitForDeadLetterAsync(ulong sequence, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            var stream = await js.GetStreamAsync(Streams.Events, cancellationToken: cancellationToken);
+            var last = stream.Info.State.LastSeq;
+            if (last > 0)
+            {
+                var consumer = await js.CreateOrderedConsumerAsync(Streams.Events, new NatsJSOrderedConsumerOpts { FilterSubjects = [Subjects.DeadLetterPreprocessor] }, cancellationToken);
+                await foreach (var msg in consumer.ConsumeAsync(NatsRawSerializer<byte[]>.Default, cancellationToken: cancellationToken))
+                {
+                    var letter = JsonSerializer.Deserialize(msg.Data!, ContractsJsonContext.Default.DeadLetter)!;
+                    if (letter.StreamSequence == sequence)
+                    {
+                        return letter;
+                    }
+
+                    if (msg.Metadata?.Sequence.Stream >= last)
+                    {
+                        break;
+                    }
+                }
+            }
+
+            await Task.Delay(100, cancellationToken);
+        }
+
+        throw new TimeoutException($"No dead letter for stream message {sequence} within 30 s.");
+    }
 }

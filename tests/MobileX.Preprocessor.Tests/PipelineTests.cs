@@ -133,7 +133,7 @@ public sealed class PipelineTests(PipelineFixture fixture)
         var ack = await Lake.Js.PublishAsync(Subjects.FramesRaw(Station), payload, NatsRawSerializer<byte[]>.Default, cancellationToken: Ct);
         ack.EnsureSuccess();
 
-        var letter = await WaitForDeadLetterAsync(ack.Seq);
+        var letter = await Lake.WaitForDeadLetterAsync(ack.Seq, Ct);
         Assert.Equal("preprocessor", letter.Consumer);
         Assert.Equal(Subjects.FramesRaw(Station), letter.Subject);
         Assert.Contains("not a FrameCaptured", letter.LastError, StringComparison.Ordinal);
@@ -167,36 +167,5 @@ public sealed class PipelineTests(PipelineFixture fixture)
         }
 
         throw new TimeoutException("The preprocessor consumer still had pending messages after 30 s.");
-    }
-
-    private async Task<DeadLetter> WaitForDeadLetterAsync(ulong sequence)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (DateTime.UtcNow < deadline)
-        {
-            var stream = await Lake.Js.GetStreamAsync(Streams.Events, cancellationToken: Ct);
-            var last = stream.Info.State.LastSeq;
-            if (last > 0)
-            {
-                var consumer = await Lake.Js.CreateOrderedConsumerAsync(Streams.Events, new NatsJSOrderedConsumerOpts { FilterSubjects = [Subjects.DeadLetterPreprocessor] }, Ct);
-                await foreach (var msg in consumer.ConsumeAsync(NatsRawSerializer<byte[]>.Default, cancellationToken: Ct))
-                {
-                    var letter = JsonSerializer.Deserialize(msg.Data!, ContractsJsonContext.Default.DeadLetter)!;
-                    if (letter.StreamSequence == sequence)
-                    {
-                        return letter;
-                    }
-
-                    if (msg.Metadata?.Sequence.Stream >= last)
-                    {
-                        break;
-                    }
-                }
-            }
-
-            await Task.Delay(100, Ct);
-        }
-
-        throw new TimeoutException($"No dead letter for stream message {sequence} within 30 s.");
     }
 }
