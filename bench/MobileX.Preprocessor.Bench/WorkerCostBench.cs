@@ -9,7 +9,6 @@ namespace MobileX.Preprocessor.Bench;
 /// preprocessor pays (decode, resize to 512x512, encode) on the same 1280x720 frames. Target: Ratio &lt;= 3.
 /// </summary>
 [MemoryDiagnoser]
-[SimpleJob(launchCount: 1, warmupCount: 3, iterationCount: 10)]
 public class WorkerCostBench
 {
     private const int FrameCount = 8;
