@@ -1,4 +1,5 @@
 using MobileX.Testing;
+using MobileX.Preprocessor.Imaging;
 using OpenCvSharp;
 
 namespace MobileX.Preprocessor.Bench;
@@ -6,12 +7,14 @@ namespace MobileX.Preprocessor.Bench;
 /// <summary>1280x720 JPEG frames with the astronaut portrait at several places and sizes, as a station would send them.</summary>
 internal static class BenchFrames
 {
+    /// <summary>Frames the worker accepts (a face is found and passes the gates), so every one is processed, none rejected.</summary>
     public static byte[][] Create(int count)
     {
         using var portrait = Cv2.ImRead(RepositoryPaths.TestImage("astronaut.png"), ImreadModes.Color);
-        var frames = new byte[count][];
+        using var cropper = new BustCropper(new CropOptions());
+        var frames = new List<byte[]>(count);
         var random = new Random(42);
-        for (var i = 0; i < count; i++)
+        while (frames.Count < count)
         {
             using var frame = new Mat(720, 1280, MatType.CV_8UC3);
             Cv2.Randu(frame, new Scalar(90, 90, 90), new Scalar(130, 130, 130));
@@ -26,9 +29,19 @@ internal static class BenchFrames
                 scaled.CopyTo(target);
             }
 
-            Cv2.ImEncode(".jpg", frame, out frames[i], [(int)ImwriteFlags.JpegQuality, 90]);
+            Cv2.ImEncode(".jpg", frame, out var jpeg, [(int)ImwriteFlags.JpegQuality, 90]);
+            if (cropper.Decode(jpeg, out var image) is null)
+            {
+                using (image)
+                {
+                    if (cropper.Detect(image!, out _) is null)
+                    {
+                        frames.Add(jpeg);
+                    }
+                }
+            }
         }
 
-        return frames;
+        return [.. frames];
     }
 }
