@@ -12,7 +12,7 @@ public sealed class CropperTests : IDisposable
     public static TheoryData<int, int, double> Placements => new()
     {
         { 520, 180, 1.0 },   // centred
-        { 0, 0, 0.8 },       // top-left corner
+        { 0, 0, 0.9 },       // top-left corner
         { 700, 150, 1.2 },   // right, larger
         { -150, 120, 1.0 },  // shoulders off the left edge
         { 900, 300, 1.0 },   // off the right and bottom edges

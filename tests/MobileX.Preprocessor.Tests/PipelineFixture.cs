@@ -41,6 +41,9 @@ public sealed class PipelineFixture : IAsyncLifetime
         _ = _app.Services;
     }
 
+    /// <summary>An HTTP client for the in-process app (health endpoints).</summary>
+    public HttpClient CreateHttpClient() => _app!.CreateClient();
+
     public async ValueTask DisposeAsync()
     {
         if (_app is not null)

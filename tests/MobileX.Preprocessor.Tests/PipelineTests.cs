@@ -75,6 +75,27 @@ public sealed class PipelineTests(PipelineFixture fixture)
         Assert.Equal(bytes, raw!.Content.ToArray());
     }
 
+    [Fact]
+    public async Task Health_is_healthy_once_the_worker_consumes()
+    {
+        using var client = fixture.CreateHttpClient();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        string body;
+        do
+        {
+            body = await client.GetStringAsync("/health", Ct);
+            if (body == "Healthy")
+            {
+                break;
+            }
+
+            await Task.Delay(100, Ct);
+        }
+        while (DateTime.UtcNow < deadline);
+
+        Assert.Equal("Healthy", body);
+    }
+
     public static TheoryData<string> BadInputs => new(
         RejectionReasons.EmptyObject, RejectionReasons.NotAnImage, RejectionReasons.TruncatedImage,
         RejectionReasons.TooManyPixels, RejectionReasons.ObjectMissing, RejectionReasons.ChecksumMismatch);

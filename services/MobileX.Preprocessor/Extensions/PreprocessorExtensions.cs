@@ -28,7 +28,9 @@ public static class PreprocessorExtensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<PreprocessorTelemetry>();
         builder.Services.AddSingleton<FrameHandler>();
-        builder.Services.AddHostedService<PreprocessorWorker>();
+        builder.Services.AddSingleton<PreprocessorWorker>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<PreprocessorWorker>());
+        builder.Services.AddHealthChecks().AddCheck<PreprocessorWorkerHealthCheck>("preprocessor-worker");
         return builder;
     }
 }

@@ -35,6 +35,9 @@ public sealed class BustCropper : IDisposable
 
     public BustCropper(CropOptions options)
     {
+        // The worker runs frames in parallel (consumer loops and replicas); OpenCV's own thread pool on top of that
+        // oversubscribes the cores and its parallel regions stall waiting for descheduled threads.
+        Cv2.SetNumThreads(1);
         _options = options;
         _cascade = new CascadeClassifier(options.CascadePath);
         if (_cascade.Empty())

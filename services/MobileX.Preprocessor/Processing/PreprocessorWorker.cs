@@ -32,11 +32,16 @@ public sealed class PreprocessorWorker(
     ILogger<PreprocessorWorker> logger) : BackgroundService
 {
     private readonly PreprocessorOptions _options = options.Value;
+    private volatile bool _consuming;
+
+    /// <summary>True once the stream, bucket and consumer exist and the loops are pulling.</summary>
+    public bool IsConsuming => _consuming;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var consumer = await PrepareAsync(stoppingToken);
         Log.Consuming(logger, Subjects.AllFramesRaw, Streams.Frames, _options.ConsumerName, _options.ConsumerLoops);
+        _consuming = true;
         await Task.WhenAll(Enumerable.Range(0, _options.ConsumerLoops).Select(loop => Task.Run(() => RunLoopAsync(consumer, loop, stoppingToken), stoppingToken)));
     }
 
