@@ -49,10 +49,10 @@ public sealed class CropOptions
 
     /// <summary>Width the frame is shrunk to before detection; faces are mapped back to full resolution.</summary>
     [Range(160, 4096, ErrorMessage = "Preprocessor:Crop:DetectionWidth must be 160 to 4096 pixels.")]
-    public int DetectionWidth { get; set; } = 400;
+    public int DetectionWidth { get; set; } = 640;
 
     [Range(1.01, 2.0, ErrorMessage = "Preprocessor:Crop:ScaleFactor must be 1.01 to 2.0.")]
-    public double ScaleFactor { get; set; } = 1.2;
+    public double ScaleFactor { get; set; } = 1.1;
 
     [Range(1, 20, ErrorMessage = "Preprocessor:Crop:MinNeighbors must be 1 to 20.")]
     public int MinNeighbors { get; set; } = 5;
