@@ -28,13 +28,20 @@ var stationUsers = builder.Configuration.GetValue(CaptureBuilderExtensions.Stati
     ? nats.WithStationUsers(stations)
     : [];
 
-// Services
+// Pipeline
 builder.AddProject<Projects.MobileX_Capture>("capture")
     .WithReference(nats).WaitFor(nats)
     .WithReference(minio).WaitFor(minio)
     .WithStations(stations, stationUsers)
     .WithHttpHealthCheck("/health");
 
+// Bust crops for Stable Diffusion: replicas share one durable consumer, so adding replicas scales it out.
+builder.AddProject<Projects.MobileX_Preprocessor>("preprocessor")
+    .WithReplicas(2)
+    .WithReference(nats).WaitFor(nats)
+    .WithReference(minio).WaitFor(minio);
+
+// Serving
 // img2img behind one internal API; the backend (local CPU stylizer by default) is chosen in docs/inference.md.
 var inference = builder.AddInferenceAdapter("inference");
 

@@ -1,0 +1,234 @@
+using OpenCvSharp;
+
+namespace MobileX.Preprocessor.Imaging;
+
+/// <summary>Why a frame was refused, with the reason from <c>RejectionReasons</c> and a detail for people.</summary>
+public sealed record Rejection(string Reason, string Detail);
+
+/// <summary>The face found in a frame, in source pixels, with the figures the quality gates measured.</summary>
+public readonly record struct FaceDetection(Rect Face, int Faces, double Brightness, double Sharpness);
+
+/// <summary>An encoded bust crop and where it came from in the source.</summary>
+public sealed record BustCrop(byte[] Jpeg, Rect Face, Rect CropBox, int Size);
+
+/// <summary>
+/// Decode, detect, compose and encode for one consumer loop. It owns a <see cref="CascadeClassifier"/>, which is not
+/// thread-safe, and work buffers reused frame after frame; create one per loop and never share it.
+/// </summary>
+public sealed class BustCropper : IDisposable
+{
+    public const string DetectorName = "opencv-haar-cascade";
+
+    private static readonly Scalar PadColour = new(127, 127, 127);
+
+    private readonly CropOptions _options;
+    private readonly CascadeClassifier _cascade;
+    private readonly Mat _small = new();
+    private readonly Mat _grey = new();
+    private readonly Mat _equalised = new();
+    private readonly Mat _faceGrey = new();
+    private readonly Mat _faceNormalised = new();
+    private readonly Mat _laplacian = new();
+    private readonly Mat _padded = new();
+    private readonly Mat _output = new();
+    private readonly int[] _jpegParams;
+
+    public BustCropper(CropOptions options)
+    {
+        // The worker runs frames in parallel (consumer loops and replicas); OpenCV's own thread pool on top of that
+        // oversubscribes the cores and its parallel regions stall waiting for descheduled threads.
+        Cv2.SetNumThreads(1);
+        _options = options;
+        _cascade = new CascadeClassifier(options.CascadePath);
+        if (_cascade.Empty())
+        {
+            _cascade.Dispose();
+            throw new InvalidOperationException($"Preprocessor:Crop:CascadePath '{options.CascadePath}' is not a cascade OpenCV can load.");
+        }
+
+        _jpegParams = [(int)ImwriteFlags.JpegQuality, options.JpegQuality];
+        Parameters = new Dictionary<string, string>
+        {
+            ["detectionWidth"] = options.DetectionWidth.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["scaleFactor"] = options.ScaleFactor.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["minNeighbors"] = options.MinNeighbors.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["minDetectionSize"] = options.MinDetectionSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["minFaceSize"] = options.MinFaceSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["minBrightness"] = options.MinBrightness.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["minSharpness"] = options.MinSharpness.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["marginTop"] = options.MarginTop.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["marginBottom"] = options.MarginBottom.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["marginSide"] = options.MarginSide.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["jpegQuality"] = options.JpegQuality.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+    }
+
+    /// <summary>The detector's tuning, recorded in every lineage sidecar.</summary>
+    public IReadOnlyDictionary<string, string> Parameters { get; }
+
+    public string Model => Path.GetFileName(_options.CascadePath);
+
+    /// <summary>Checks and decodes an encoded frame; on success <paramref name="image"/> is a BGR Mat the caller disposes.</summary>
+    public Rejection? Decode(ReadOnlySpan<byte> data, out Mat? image)
+    {
+        image = null;
+        if (data.IsEmpty)
+        {
+            return new Rejection(Contracts.RejectionReasons.EmptyObject, "The object is 0 bytes long.");
+        }
+
+        var format = ImageSniffer.Format(data);
+        if (format != ImageFormat.Unknown)
+        {
+            if (!ImageSniffer.TryReadSize(data, format, out var width, out var height))
+            {
+                return new Rejection(Contracts.RejectionReasons.TruncatedImage, $"The {format} header ends before the image size ({data.Length} bytes).");
+            }
+
+            if (TooManyPixels(width, height) is { } tooMany)
+            {
+                return tooMany;
+            }
+
+            if (!ImageSniffer.IsComplete(data, format))
+            {
+                return new Rejection(Contracts.RejectionReasons.TruncatedImage, $"The {format} data ends before its end marker ({data.Length} bytes).");
+            }
+        }
+
+        var decoded = Cv2.ImDecode(data, ImreadModes.Color);
+        if (decoded.Empty())
+        {
+            decoded.Dispose();
+            return format == ImageFormat.Unknown
+                ? new Rejection(Contracts.RejectionReasons.NotAnImage, $"The {data.Length} bytes are not an image format OpenCV decodes.")
+                : new Rejection(Contracts.RejectionReasons.NotAnImage, $"The {format} data is corrupt and could not be decoded.");
+        }
+
+        if (TooManyPixels(decoded.Width, decoded.Height) is { } overLimit)
+        {
+            decoded.Dispose();
+            return overLimit;
+        }
+
+        image = decoded;
+        return null;
+    }
+
+    /// <summary>Finds the largest face on a shrunk grey copy and applies the brightness, size and sharpness gates.</summary>
+    public Rejection? Detect(Mat image, out FaceDetection detection)
+    {
+        detection = default;
+        var scale = Math.Min(1.0, (double)_options.DetectionWidth / image.Width);
+        if (scale < 1.0)
+        {
+            Cv2.Resize(image, _small, new Size(Math.Max(1, (int)Math.Round(image.Width * scale)), Math.Max(1, (int)Math.Round(image.Height * scale))), interpolation: InterpolationFlags.Area);
+            Cv2.CvtColor(_small, _grey, ColorConversionCodes.BGR2GRAY);
+        }
+        else
+        {
+            Cv2.CvtColor(image, _grey, ColorConversionCodes.BGR2GRAY);
+        }
+
+        var brightness = Cv2.Mean(_grey).Val0;
+        if (brightness < _options.MinBrightness)
+        {
+            return new Rejection(Contracts.RejectionReasons.TooDark, $"Mean brightness {brightness:F1} is below Preprocessor:Crop:MinBrightness {_options.MinBrightness}.");
+        }
+
+        Cv2.EqualizeHist(_grey, _equalised);
+        var faces = _cascade.DetectMultiScale(_equalised, _options.ScaleFactor, _options.MinNeighbors, HaarDetectionTypes.ScaleImage,
+            new Size(_options.MinDetectionSize, _options.MinDetectionSize));
+        if (faces.Length == 0)
+        {
+            return new Rejection(Contracts.RejectionReasons.NoFace, "No face was found.");
+        }
+
+        var largest = faces.MaxBy(f => f.Width * f.Height);
+        var face = new Rect(
+            (int)Math.Round(largest.X / scale),
+            (int)Math.Round(largest.Y / scale),
+            (int)Math.Round(largest.Width / scale),
+            (int)Math.Round(largest.Height / scale)) & new Rect(0, 0, image.Width, image.Height);
+        if (face.Width < _options.MinFaceSize)
+        {
+            return new Rejection(Contracts.RejectionReasons.FaceTooSmall, $"The largest face is {face.Width} px wide, below Preprocessor:Crop:MinFaceSize {_options.MinFaceSize}.");
+        }
+
+        var sharpness = Sharpness(image, face);
+        detection = new FaceDetection(face, faces.Length, brightness, sharpness);
+        if (sharpness < _options.MinSharpness)
+        {
+            return new Rejection(Contracts.RejectionReasons.TooBlurred, $"Face sharpness {sharpness:F1} is below Preprocessor:Crop:MinSharpness {_options.MinSharpness}.");
+        }
+
+        return null;
+    }
+
+    /// <summary>The square head-and-shoulders box around a face, shifted into the frame where it fits and padded where it does not.</summary>
+    public static Rect BustBox(Rect face, Size frame, CropOptions options)
+    {
+        var side = (int)Math.Ceiling(Math.Max(
+            face.Height * (1 + options.MarginTop + options.MarginBottom),
+            face.Width * (1 + (2 * options.MarginSide))));
+        var x = face.X + (face.Width / 2) - (side / 2);
+        var y = face.Y - (int)Math.Round(face.Height * options.MarginTop);
+        return new Rect(Fit(x, side, frame.Width), Fit(y, side, frame.Height), side, side);
+
+        // Slide the box back inside the frame when it is small enough; a larger box stays centred and gets padded.
+        static int Fit(int start, int length, int limit) =>
+            length <= limit ? Math.Clamp(start, 0, limit - length) : start;
+    }
+
+    /// <summary>Cuts the bust out of <paramref name="image"/>, pads what lies outside it, resizes to the output size and encodes JPEG.</summary>
+    public BustCrop CropAndEncode(Mat image, Rect face)
+    {
+        var box = BustBox(face, image.Size(), _options);
+        var inside = box & new Rect(0, 0, image.Width, image.Height);
+        using var roi = new Mat(image, inside);
+        var source = roi;
+        if (inside != box)
+        {
+            Cv2.CopyMakeBorder(roi, _padded,
+                inside.Y - box.Y, box.Bottom - inside.Bottom, inside.X - box.X, box.Right - inside.Right,
+                BorderTypes.Constant, PadColour);
+            source = _padded;
+        }
+
+        var size = _options.OutputSize;
+        Cv2.Resize(source, _output, new Size(size, size), interpolation: box.Width > size ? InterpolationFlags.Area : InterpolationFlags.Cubic);
+        Cv2.ImEncode(ImageExtensionJpeg, _output, out var jpeg, _jpegParams);
+        return new BustCrop(jpeg, face, box, size);
+    }
+
+    private const string ImageExtensionJpeg = ".jpg";
+
+    private Rejection? TooManyPixels(int width, int height) =>
+        (long)width * height > _options.MaxPixels
+            ? new Rejection(Contracts.RejectionReasons.TooManyPixels, $"{width}x{height} is {(long)width * height} pixels, over Preprocessor:Crop:MaxPixels {_options.MaxPixels}.")
+            : null;
+
+    private double Sharpness(Mat image, Rect face)
+    {
+        // Normalising the face to 128x128 makes the Laplacian variance comparable across face sizes.
+        using var faceRoi = new Mat(image, face);
+        Cv2.CvtColor(faceRoi, _faceGrey, ColorConversionCodes.BGR2GRAY);
+        Cv2.Resize(_faceGrey, _faceNormalised, new Size(128, 128), interpolation: InterpolationFlags.Area);
+        Cv2.Laplacian(_faceNormalised, _laplacian, MatType.CV_64F);
+        Cv2.MeanStdDev(_laplacian, out _, out var stddev);
+        return stddev.Val0 * stddev.Val0;
+    }
+
+    public void Dispose()
+    {
+        _cascade.Dispose();
+        _small.Dispose();
+        _grey.Dispose();
+        _equalised.Dispose();
+        _faceGrey.Dispose();
+        _faceNormalised.Dispose();
+        _laplacian.Dispose();
+        _padded.Dispose();
+        _output.Dispose();
+    }
+}

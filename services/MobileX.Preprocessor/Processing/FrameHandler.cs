@@ -1,0 +1,182 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Amazon.S3;
+using Microsoft.Extensions.Logging;
+using MobileX.Contracts;
+using MobileX.Messaging;
+using MobileX.Preprocessor.Imaging;
+using MobileX.Preprocessor.Telemetry;
+using NATS.Client.JetStream;
+using OpenCvSharp;
+
+namespace MobileX.Preprocessor.Processing;
+
+public enum FrameOutcome
+{
+    Processed,
+    Rejected,
+}
+
+/// <summary>
+/// One frame from raw object to announced result: fetch, check, decode, detect, crop, store with lineage, publish.
+/// Bad input ends as a <see cref="FrameRejected"/> event; transient faults throw for the caller to retry. The raw
+/// object is only ever read. A second run of the same frame writes the same keys and the same <c>Nats-Msg-Id</c>.
+/// </summary>
+public sealed class FrameHandler(IAmazonS3 s3, INatsJSContext js, PreprocessorTelemetry telemetry, TimeProvider time, ILogger<FrameHandler> logger)
+{
+    private const string JpegContentType = "image/jpeg";
+    private const string JsonContentType = "application/json";
+
+    public async Task<FrameOutcome> HandleAsync(FrameCaptured frame, BustCropper cropper, CancellationToken cancellationToken)
+    {
+        var started = time.GetTimestamp();
+        if (frame.Version != FrameCaptured.SchemaVersion)
+        {
+            return await RejectAsync(frame, new Rejection(RejectionReasons.UnsupportedVersion, $"FrameCaptured version {frame.Version} is not {FrameCaptured.SchemaVersion}."), cancellationToken);
+        }
+
+        S3Object? source;
+        using (Stage(PreprocessorTelemetry.Stages.Fetch))
+        {
+            source = await s3.GetObjectOrNullAsync(frame.Bucket, frame.Key, cancellationToken);
+        }
+
+        if (source is null)
+        {
+            return await RejectAsync(frame, new Rejection(RejectionReasons.ObjectMissing, $"{frame.Bucket}/{frame.Key} does not exist."), cancellationToken);
+        }
+
+        var bytes = source.Content;
+        if (bytes.IsEmpty)
+        {
+            return await RejectAsync(frame, new Rejection(RejectionReasons.EmptyObject, $"{frame.Bucket}/{frame.Key} is 0 bytes long."), cancellationToken);
+        }
+
+        var sourceSha = Convert.ToHexStringLower(SHA256.HashData(bytes.Span));
+        if (!string.Equals(sourceSha, frame.Sha256, StringComparison.OrdinalIgnoreCase))
+        {
+            return await RejectAsync(frame, new Rejection(RejectionReasons.ChecksumMismatch, $"sha256 of {frame.Bucket}/{frame.Key} is {sourceSha}, the event says {frame.Sha256}."), cancellationToken);
+        }
+
+        Mat? image;
+        Rejection? rejection;
+        using (Stage(PreprocessorTelemetry.Stages.Decode))
+        {
+            rejection = cropper.Decode(bytes.Span, out image);
+        }
+
+        if (rejection is not null || image is null)
+        {
+            return await RejectAsync(frame, rejection!, cancellationToken);
+        }
+
+        BustCrop crop;
+        using (image)
+        {
+            FaceDetection detection;
+            using (Stage(PreprocessorTelemetry.Stages.Detect))
+            {
+                rejection = cropper.Detect(image, out detection);
+            }
+
+            if (rejection is not null)
+            {
+                return await RejectAsync(frame, rejection, cancellationToken);
+            }
+
+            using (Stage(PreprocessorTelemetry.Stages.CropEncode))
+            {
+                crop = cropper.CropAndEncode(image, detection.Face);
+            }
+
+            var processedKey = ObjectKeys.Processed(frame.StationId, frame.Key);
+            var lineageKey = ObjectKeys.Sidecar(processedKey);
+            var outputSha = Convert.ToHexStringLower(SHA256.HashData(crop.Jpeg));
+            var processedAt = time.GetUtcNow();
+            var lineage = new ProcessedLineage(
+                frame.FrameId, frame.StationId, frame.CapturedAt, frame.Bucket, frame.Key, sourceSha, image.Width, image.Height,
+                new DetectorInfo(BustCropper.DetectorName, cropper.Model, cropper.Parameters),
+                ToBox(crop.Face), ToBox(crop.CropBox), crop.Size, crop.Size, outputSha, PreprocessorTelemetry.WorkerVersion,
+                processedAt, time.GetElapsedTime(started).TotalMilliseconds);
+
+            using (Stage(PreprocessorTelemetry.Stages.Store))
+            {
+                await s3.PutObjectAsync(Buckets.Processed, processedKey, crop.Jpeg, JpegContentType,
+                    [
+                        new(FrameMetadata.FrameId, frame.FrameId.ToString()),
+                        new(FrameMetadata.Station, frame.StationId.ToString()),
+                        new(FrameMetadata.CapturedAt, frame.CapturedAt.ToString("O")),
+                        new(FrameMetadata.Sha256, outputSha),
+                    ],
+                    cancellationToken);
+                await s3.PutObjectAsync(Buckets.Processed, lineageKey,
+                    JsonSerializer.SerializeToUtf8Bytes(lineage, ContractsJsonContext.Default.ProcessedLineage), JsonContentType,
+                    cancellationToken: cancellationToken);
+            }
+
+            var processed = new FrameProcessed(frame.FrameId, frame.StationId, frame.CapturedAt, frame.Bucket, frame.Key,
+                Buckets.Processed, processedKey, lineageKey, crop.Size, crop.Size, crop.Jpeg.Length, outputSha, processedAt);
+            using (Stage(PreprocessorTelemetry.Stages.Publish))
+            {
+                await PublishAsync(Subjects.FramesProcessed(frame.StationId), processed, MessageIds.Processed(frame.FrameId), cancellationToken);
+            }
+
+            telemetry.Processed();
+            telemetry.Latency(time.GetUtcNow() - frame.CapturedAt);
+            Log.FrameProcessed(logger, frame.FrameId.ToString(), frame.StationId.ToString(), Buckets.Processed, processedKey, time.GetElapsedTime(started).TotalMilliseconds);
+            return FrameOutcome.Processed;
+        }
+    }
+
+    private async Task<FrameOutcome> RejectAsync(FrameCaptured frame, Rejection rejection, CancellationToken cancellationToken)
+    {
+        Activity.Current?.SetTag("mobilex.rejection.reason", rejection.Reason);
+        var rejected = new FrameRejected(frame.FrameId, frame.StationId, frame.CapturedAt, frame.Bucket, frame.Key,
+            rejection.Reason, rejection.Detail, time.GetUtcNow());
+        using (Stage(PreprocessorTelemetry.Stages.Publish))
+        {
+            await PublishAsync(Subjects.FramesRejected(frame.StationId), rejected, MessageIds.Rejected(frame.FrameId), cancellationToken);
+        }
+
+        telemetry.Rejected(rejection.Reason);
+        telemetry.Latency(time.GetUtcNow() - frame.CapturedAt);
+        Log.FrameRejected(logger, frame.FrameId.ToString(), frame.StationId.ToString(), rejection.Reason, rejection.Detail);
+        return FrameOutcome.Rejected;
+    }
+
+    private async Task PublishAsync<T>(string subject, T message, string messageId, CancellationToken cancellationToken)
+    {
+        // A duplicate ack means an earlier delivery already announced this frame: the stream keeps that one event.
+        var ack = await js.PublishAsync(subject, message, ContractSerializers.For<T>(), new NatsJSPubOpts { MsgId = messageId }, cancellationToken: cancellationToken);
+        ack.EnsureSuccess();
+    }
+
+    private StageScope Stage(string stage) => new(telemetry, stage, time);
+
+    private static PixelBox ToBox(Rect r) => new(r.X, r.Y, r.Width, r.Height);
+
+    private readonly struct StageScope : IDisposable
+    {
+        private readonly PreprocessorTelemetry _telemetry;
+        private readonly string _stage;
+        private readonly TimeProvider _time;
+        private readonly long _started;
+        private readonly Activity? _activity;
+
+        public StageScope(PreprocessorTelemetry telemetry, string stage, TimeProvider time)
+        {
+            _telemetry = telemetry;
+            _stage = stage;
+            _time = time;
+            _started = time.GetTimestamp();
+            _activity = telemetry.Source.StartActivity(stage);
+        }
+
+        public void Dispose()
+        {
+            _telemetry.Stage(_stage, _time.GetElapsedTime(_started));
+            _activity?.Dispose();
+        }
+    }
+}

@@ -1,0 +1,179 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using Amazon.S3;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using MobileX.Contracts;
+using MobileX.Messaging;
+using MobileX.Preprocessor.Imaging;
+using MobileX.Preprocessor.Telemetry;
+using NATS.Client.Core;
+using NATS.Client.JetStream;
+using NATS.Client.JetStream.Models;
+
+namespace MobileX.Preprocessor.Processing;
+
+/// <summary>
+/// Pulls raw-frame events through the durable consumer all replicas share and hands each to <see cref="FrameHandler"/>.
+/// A message is acked only after its outputs are stored and its event is acked by JetStream; a transient fault is
+/// nak'ed with exponential backoff; after <see cref="PreprocessorOptions.MaxDeliver"/> deliveries, or at once for a
+/// payload that is not a FrameCaptured, it goes to <see cref="Subjects.DeadLetterPreprocessor"/> and is terminated.
+/// </summary>
+public sealed class PreprocessorWorker(
+    INatsJSContext js,
+    IAmazonS3 s3,
+    FrameHandler handler,
+    PreprocessorTelemetry telemetry,
+    IOptions<PreprocessorOptions> options,
+    IOptions<StreamOptions> streamOptions,
+    TimeProvider time,
+    ILogger<PreprocessorWorker> logger) : BackgroundService
+{
+    private readonly PreprocessorOptions _options = options.Value;
+    private volatile bool _consuming;
+
+    /// <summary>True once the stream, bucket and consumer exist and the loops are pulling.</summary>
+    public bool IsConsuming => _consuming;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var consumer = await PrepareAsync(stoppingToken);
+        Log.Consuming(logger, Subjects.AllFramesRaw, Streams.Frames, _options.ConsumerName, _options.ConsumerLoops);
+        _consuming = true;
+        await Task.WhenAll(Enumerable.Range(0, _options.ConsumerLoops).Select(loop => Task.Run(() => RunLoopAsync(consumer, loop, stoppingToken), stoppingToken)));
+    }
+
+    /// <summary>The durable consumer definition: explicit acks, one filter subject (nats-server 2.9 has no multi-filter).</summary>
+    public static ConsumerConfig ConsumerConfig(PreprocessorOptions options) => new(options.ConsumerName)
+    {
+        DurableName = options.ConsumerName,
+        FilterSubject = Subjects.AllFramesRaw,
+        AckPolicy = ConsumerConfigAckPolicy.Explicit,
+        DeliverPolicy = ConsumerConfigDeliverPolicy.All,
+        AckWait = options.AckWait,
+        MaxDeliver = options.MaxDeliver,
+        MaxAckPending = 1000,
+        Description = "MobileX preprocessor: raw frames to bust crops",
+    };
+
+    private async Task<INatsJSConsumer> PrepareAsync(CancellationToken cancellationToken)
+    {
+        var delay = TimeSpan.FromMilliseconds(200);
+        while (true)
+        {
+            try
+            {
+                await StreamProvisioning.EnsureStreamsAsync(js, streamOptions.Value, cancellationToken);
+                await s3.EnsureBucketAsync(Buckets.Processed, cancellationToken);
+                return await js.CreateOrUpdateConsumerAsync(Streams.Frames, ConsumerConfig(_options), cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // NATS or S3 still starting: keep trying; the health checks report it meanwhile.
+                Log.StartupRetry(logger, ex, delay.TotalMilliseconds);
+                await Task.Delay(delay, time, cancellationToken);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(10).Ticks));
+            }
+        }
+    }
+
+    private async Task RunLoopAsync(INatsJSConsumer consumer, int loop, CancellationToken cancellationToken)
+    {
+        using var cropper = new BustCropper(_options.Crop);
+        var consumeOpts = new NatsJSConsumeOpts { MaxMsgs = _options.PrefetchPerLoop };
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await foreach (var msg in consumer.ConsumeAsync(NatsRawSerializer<byte[]>.Default, consumeOpts, cancellationToken))
+                {
+                    await HandleMessageAsync(msg, cropper, cancellationToken);
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                Log.LoopFailed(logger, ex, loop, 1000);
+                await Task.Delay(TimeSpan.FromSeconds(1), time, cancellationToken);
+            }
+        }
+    }
+
+    private async Task HandleMessageAsync(INatsJSMsg<byte[]> msg, BustCropper cropper, CancellationToken cancellationToken)
+    {
+        var metadata = msg.Metadata;
+        if (metadata is { } m)
+        {
+            telemetry.Lag(m.NumPending);
+        }
+
+        using var activity = telemetry.Source.StartActivity("preprocess frame", ActivityKind.Consumer, msg.Headers?.GetActivityContext() ?? default);
+        activity?.SetTag("messaging.destination.name", msg.Subject);
+
+        FrameCaptured? frame;
+        try
+        {
+            frame = msg.Data is { Length: > 0 } data ? JsonSerializer.Deserialize(data, ContractsJsonContext.Default.FrameCaptured) : null;
+        }
+        catch (JsonException ex)
+        {
+            await DeadLetterAsync(msg, $"Payload is not a FrameCaptured: {ex.Message}", cancellationToken);
+            return;
+        }
+
+        if (frame is null)
+        {
+            await DeadLetterAsync(msg, "Payload is empty or null.", cancellationToken);
+            return;
+        }
+
+        activity?.SetTag("mobilex.frame_id", frame.FrameId.ToString());
+        activity?.SetTag("mobilex.station_id", frame.StationId.ToString());
+        try
+        {
+            var outcome = await handler.HandleAsync(frame, cropper, cancellationToken);
+            activity?.SetTag("mobilex.outcome", outcome.ToString());
+            await msg.AckAsync(cancellationToken: cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            activity?.AddException(ex).SetStatus(ActivityStatusCode.Error, ex.Message);
+            var deliveries = metadata?.NumDelivered ?? 1;
+            if (deliveries >= (ulong)_options.MaxDeliver)
+            {
+                await DeadLetterAsync(msg, $"{ex.GetType().Name}: {ex.Message}", cancellationToken);
+                return;
+            }
+
+            var delay = RetryDelay(deliveries);
+            telemetry.Retried();
+            Log.Retrying(logger, ex, deliveries, _options.MaxDeliver, metadata?.Sequence.Stream ?? 0, delay.TotalMilliseconds);
+            await msg.NakAsync(new AckOpts { NakDelay = delay }, cancellationToken);
+        }
+    }
+
+    /// <summary>Exponential backoff: RetryDelay, 2x, 4x … capped at MaxRetryDelay.</summary>
+    public TimeSpan RetryDelay(ulong delivery)
+    {
+        var factor = Math.Pow(2, Math.Min(delivery - 1, 20));
+        return TimeSpan.FromMilliseconds(Math.Min(_options.RetryDelay.TotalMilliseconds * factor, _options.MaxRetryDelay.TotalMilliseconds));
+    }
+
+    private async Task DeadLetterAsync(INatsJSMsg<byte[]> msg, string lastError, CancellationToken cancellationToken)
+    {
+        var sequence = msg.Metadata?.Sequence.Stream ?? 0;
+        var deliveries = msg.Metadata?.NumDelivered ?? 1;
+        var letter = new DeadLetter(_options.ConsumerName, msg.Subject,
+            msg.Headers is { } headers && headers.TryGetValue(MessageHeaders.MsgId, out var id) ? id.ToString() : null,
+            sequence, (int)Math.Min(deliveries, int.MaxValue), lastError,
+            msg.Data is { } data ? Encoding.UTF8.GetString(data) : string.Empty, time.GetUtcNow());
+        var ack = await js.PublishAsync(Subjects.DeadLetterPreprocessor, letter, ContractSerializers.For<DeadLetter>(),
+            new NatsJSPubOpts { MsgId = MessageIds.DeadLetter(_options.ConsumerName, sequence) }, cancellationToken: cancellationToken);
+        ack.EnsureSuccess();
+        // Terminate only once the dead letter is stored, so the message is never in neither place.
+        await msg.AckTerminateAsync(cancellationToken: cancellationToken);
+        telemetry.DeadLettered();
+        Log.DeadLettered(logger, sequence, msg.Subject, deliveries, lastError);
+    }
+}
