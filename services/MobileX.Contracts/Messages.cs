@@ -137,4 +137,5 @@ public static class FrameMetadata
 [JsonSerializable(typeof(FrameRejected))]
 [JsonSerializable(typeof(AvatarCreated))]
 [JsonSerializable(typeof(DeadLetter))]
+[JsonSerializable(typeof(AvatarLineage))]
 public sealed partial class ContractsJsonContext : JsonSerializerContext;
