@@ -83,20 +83,22 @@ public static class Extensions
     {
         proxy.Use(async (context, next) =>
         {
+            // Load balancing narrows AvailableDestinations to the one it picked, so keep the full set first.
+            var feature = context.GetReverseProxyFeature();
+            var candidates = feature.AvailableDestinations;
             await next();
             if (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method))
             {
                 return;
             }
 
-            var feature = context.GetReverseProxyFeature();
             var tried = new List<DestinationState>(2);
             while (context.GetForwarderErrorFeature() is { Error: ForwarderError.Request or ForwarderError.RequestTimedOut } error
                    && !context.Response.HasStarted
                    && feature.ProxiedDestination is { } failed)
             {
                 tried.Add(failed);
-                var remaining = feature.AvailableDestinations.Where(d => !tried.Contains(d)).ToList();
+                var remaining = candidates.Where(d => !tried.Contains(d)).ToList();
                 if (remaining.Count == 0)
                 {
                     return;
