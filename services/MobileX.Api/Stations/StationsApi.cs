@@ -1,6 +1,3 @@
-using System.Net.ServerSentEvents;
-using System.Runtime.CompilerServices;
-using System.Text;
 using Amazon.S3;
 using Amazon.S3.Model;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -20,7 +17,7 @@ public static class StationsApi
         api.MapGet("/", ListStations).WithSummary("Every station with its live status");
         api.MapGet("/{id}/frames/latest", GetLatestFrame).WithSummary("The station's latest frame image (kind=processed|raw)");
         api.MapGet("/{id}/frames", BrowseFrames).WithSummary("Frames in a time range, paged, from the time-partitioned keys");
-        api.MapGet("/{id}/events", StreamEvents).WithSummary("Live frame events as server-sent events");
+        api.MapGet("/{id}/events", StreamEvents).Produces(StatusCodes.Status200OK, contentType: "text/event-stream").WithSummary("Live frame events as server-sent events");
         return app;
     }
 
@@ -171,26 +168,30 @@ public static class StationsApi
         return new DateTimeOffset(u.Year, u.Month, u.Day, u.Hour, 0, 0, TimeSpan.Zero);
     }
 
-    internal static IResult StreamEvents(string id, StationDirectory directory, INatsConnection nats, CancellationToken cancellationToken)
+    internal static async Task StreamEvents(string id, HttpContext context, StationDirectory directory, INatsConnection nats, CancellationToken cancellationToken)
     {
         if (Problems.ParseStation(id, directory) is { } error)
         {
-            return error;
+            await error.ExecuteAsync(context);
+            return;
         }
 
         var station = StationId.Parse(id);
-        return TypedResults.ServerSentEvents(Events(nats, station, cancellationToken));
-    }
+        context.Response.ContentType = "text/event-stream";
+        context.Response.Headers.CacheControl = "no-cache";
+        // A comment line goes out now, so a client sees the stream open before the station's next frame.
+        await context.Response.WriteAsync($": station {station}\n\n", cancellationToken);
+        await context.Response.Body.FlushAsync(cancellationToken);
 
-    private static async IAsyncEnumerable<SseItem<string>> Events(INatsConnection nats, StationId station, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
         // Straight from NATS: the message body is already the contract JSON, so it is relayed without re-serializing.
         var subject = $"{Subjects.Prefix}.stations.{station}.frames.>";
         await foreach (var msg in nats.SubscribeAsync<byte[]>(subject, cancellationToken: cancellationToken))
         {
             var kind = msg.Subject[(msg.Subject.LastIndexOf('.') + 1)..];
-            yield return new SseItem<string>(msg.Data is null ? "{}" : Encoding.UTF8.GetString(msg.Data), kind);
+            await context.Response.WriteAsync($"event: {kind}\ndata: ", cancellationToken);
+            await context.Response.Body.WriteAsync(msg.Data ?? "{}"u8.ToArray(), cancellationToken);
+            await context.Response.WriteAsync("\n\n", cancellationToken);
+            await context.Response.Body.FlushAsync(cancellationToken);
         }
     }
-
 }
