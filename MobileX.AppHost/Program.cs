@@ -1,6 +1,7 @@
 using MobileX.AppHost.Infrastructure;
 using MobileX.AppHost.Minio;
 using MobileX.AppHost.Nats;
+using MobileX.AppHost.Serving;
 
 var builder = DistributedApplication.CreateBuilder(args);
 
@@ -18,6 +19,9 @@ catch (InfrastructureNotInstalledException ex)
     Console.Error.WriteLine($"MobileX cannot start: {ex.Message}");
     return 1;
 }
+
+// Serving: API replicas behind the YARP gateway, the only public entry point (docs/serving.md).
+builder.AddServing(nats, minio);
 
 builder.Build().Run();
 return 0;
