@@ -132,6 +132,33 @@ public sealed class AvatarTests(ServingFixture fixture)
     }
 
     [Theory]
+    [InlineData("fail:429", HttpStatusCode.TooManyRequests, "queue is full")]
+    [InlineData("fail:502", HttpStatusCode.BadGateway, "CUDA out of memory")]
+    [InlineData("fail:504", HttpStatusCode.GatewayTimeout, "did not answer")]
+    public async Task Adapter_errors_reach_the_client_as_problems_and_store_nothing(string prompt, HttpStatusCode expected, string detail)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var http = fixture.CreateGatewayClient();
+        var before = await CountAvatarObjectsAsync(ct);
+        var calls = fixture.Inference.Requests.Count(r => r.Prompt == prompt);
+
+        using var response = await http.PostAsJsonAsync("/api/avatars", new { stationId = "01", prompt }, ct);
+
+        Assert.Equal(expected, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>(ct);
+        Assert.Contains(detail, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        if (expected == HttpStatusCode.TooManyRequests)
+        {
+            Assert.Equal(TimeSpan.FromSeconds(3), response.Headers.RetryAfter?.Delta);
+        }
+
+        // Deliberate answers are not retried against the adapter.
+        Assert.Equal(calls + 1, fixture.Inference.Requests.Count(r => r.Prompt == prompt));
+        Assert.Equal(before, await CountAvatarObjectsAsync(ct));
+    }
+
+    [Theory]
     [InlineData("/api/avatars/0192f0c0a1b27c3d8e9f0a1b2c3d4e5f")]
     [InlineData("/api/avatars/0192f0c0a1b27c3d8e9f0a1b2c3d4e5f/meta")]
     [InlineData("/api/avatars/not-an-id")]

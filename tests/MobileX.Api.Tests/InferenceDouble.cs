@@ -43,6 +43,17 @@ public sealed class InferenceDouble : IAsyncDisposable
             }
 
             Requests.Enqueue(request);
+            switch (request.Prompt)
+            {
+                case "fail:429":
+                    http.HttpContext.Response.Headers.RetryAfter = "3";
+                    return Results.Problem(statusCode: 429, title: "Queue full", detail: "automatic1111 queue is full (1 running, 4 waiting)");
+                case "fail:502":
+                    return Results.Problem(statusCode: 502, title: "Backend error", detail: "automatic1111 answered 500: CUDA out of memory");
+                case "fail:504":
+                    return Results.Problem(statusCode: 504, title: "Backend timeout", detail: "automatic1111 did not answer within 00:02:00");
+            }
+
             var source = Convert.FromBase64String(request.Image);
             if (source.Length > MaxImageBytes)
             {

@@ -42,6 +42,11 @@ public static class Extensions
                 o.TotalRequestTimeout.Timeout = timeout + timeout;
                 o.CircuitBreaker.SamplingDuration = timeout + timeout + timeout;
                 o.Retry.MaxRetryAttempts = 2;
+                // 429, 502 and 504 are the adapter's deliberate answers (queue full, backend error, backend timeout)
+                // and go back to the client; only an unreachable or restarting adapter is retried.
+                o.Retry.ShouldHandle = args => ValueTask.FromResult(
+                    args.Outcome.Exception is HttpRequestException or Polly.Timeout.TimeoutRejectedException
+                    || args.Outcome.Result?.StatusCode == System.Net.HttpStatusCode.ServiceUnavailable);
             });
 #pragma warning restore EXTEXP0001
 
