@@ -30,6 +30,8 @@ internal static class ServingBuilderExtensions
         {
             var name = $"api-{i}";
             var api = builder.AddProject<Projects.MobileX_Api>(name)
+                // Every replica reads the same launch profile; a fixed port there would make them collide.
+                .WithEndpoint("http", e => e.Port = null)
                 .WithReference(nats).WaitFor(nats)
                 .WithReference(minio).WaitFor(minio)
                 .WithEnvironment("Api__InstanceName", name)
