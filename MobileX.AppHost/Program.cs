@@ -4,6 +4,7 @@ using MobileX.AppHost.Infrastructure;
 using MobileX.AppHost.Kubernetes;
 using MobileX.AppHost.Minio;
 using MobileX.AppHost.Nats;
+using MobileX.AppHost.Serving;
 
 var builder = DistributedApplication.CreateBuilder(args);
 
@@ -28,22 +29,23 @@ var stationUsers = builder.Configuration.GetValue(CaptureBuilderExtensions.Stati
     ? nats.WithStationUsers(stations)
     : [];
 
-// Pipeline
+// Pipeline: stations capture into their buckets and subjects; the preprocessor turns frames into busts.
 builder.AddProject<Projects.MobileX_Capture>("capture")
     .WithReference(nats).WaitFor(nats)
     .WithReference(minio).WaitFor(minio)
     .WithStations(stations, stationUsers)
     .WithHttpHealthCheck("/health");
 
-// Bust crops for Stable Diffusion: replicas share one durable consumer, so adding replicas scales it out.
+// Replicas share one durable consumer, so adding replicas scales it out.
 builder.AddProject<Projects.MobileX_Preprocessor>("preprocessor")
     .WithReplicas(2)
     .WithReference(nats).WaitFor(nats)
     .WithReference(minio).WaitFor(minio);
 
-// Serving
-// img2img behind one internal API; the backend (local CPU stylizer by default) is chosen in docs/inference.md.
+// Serving: img2img behind one internal API (local CPU stylizer by default, docs/inference.md), then API replicas
+// behind the YARP gateway, the only public entry point (docs/serving.md).
 var inference = builder.AddInferenceAdapter("inference");
+builder.AddServing(nats, minio, inference);
 
 // Deployment: `aspire publish -o DIR` writes a Helm chart and plain manifests (docs/kubernetes.md).
 builder.AddKubernetesEnvironment("k8s");

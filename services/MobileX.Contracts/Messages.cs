@@ -138,4 +138,5 @@ public static class FrameMetadata
 [JsonSerializable(typeof(AvatarCreated))]
 [JsonSerializable(typeof(DeadLetter))]
 [JsonSerializable(typeof(ProcessedLineage))]
+[JsonSerializable(typeof(AvatarLineage))]
 public sealed partial class ContractsJsonContext : JsonSerializerContext;

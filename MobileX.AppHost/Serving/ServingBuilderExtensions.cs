@@ -1,0 +1,52 @@
+using MobileX.AppHost.Minio;
+using MobileX.AppHost.Nats;
+
+namespace MobileX.AppHost.Serving;
+
+internal static class ServingBuilderExtensions
+{
+    /// <summary>
+    /// Adds the API replicas and the gateway. Each replica is its own resource (<c>api-1</c>, <c>api-2</c>, …) rather
+    /// than <c>WithReplicas</c>, whose single DCP proxy would hide the replicas from YARP's round robin.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> AddServing(
+        this IDistributedApplicationBuilder builder,
+        IResourceBuilder<INatsServerResource> nats,
+        IResourceBuilder<IMinioResource> minio,
+        IResourceBuilder<ProjectResource> inference)
+    {
+        var replicas = builder.Configuration.GetValue("MobileX:Api:Replicas", 2);
+        var port = builder.Configuration.GetValue("MobileX:Gateway:Port", 8080);
+
+        var gateway = builder.AddProject<Projects.MobileX_Gateway>("gateway")
+            .WithEndpoint("http", e => e.Port = port)
+            .WithExternalHttpEndpoints()
+            .WithHttpHealthCheck("/health")
+            .WithUrlForEndpoint("http", u => u.DisplayText = "MobileX (gateway)");
+
+        for (var i = 1; i <= replicas; i++)
+        {
+            var name = $"api-{i}";
+            var api = builder.AddProject<Projects.MobileX_Api>(name)
+                // Every replica reads the same launch profile; a fixed port there would make them collide.
+                .WithEndpoint("http", e => e.Port = null)
+                .WithReference(nats).WaitFor(nats)
+                .WithReference(minio).WaitFor(minio)
+                .WithReference(inference)
+                .WithEnvironment("Api__InstanceName", name)
+                .WithHttpHealthCheck("/health");
+
+            // http://api-N is resolved by the gateway's service discovery into this replica's own endpoint.
+            gateway.WithReference(api)
+                .WithEnvironment($"ReverseProxy__Clusters__api__Destinations__{name}__Address", $"http://{name}");
+        }
+
+        builder.Eventing.Subscribe<ResourceReadyEvent>(gateway.Resource, (_, _) =>
+        {
+            Console.WriteLine($"MobileX is ready at {gateway.GetEndpoint("http").Url} (gateway; API reference at /api/reference)");
+            return Task.CompletedTask;
+        });
+
+        return gateway;
+    }
+}

@@ -1,0 +1,98 @@
+using System.Text.Json;
+using Amazon.S3;
+using MobileX.Api.Extensions;
+using MobileX.Contracts;
+
+namespace MobileX.Api.Avatars;
+
+/// <summary>Avatars: create one from a station's latest bust, then read the image and its lineage.</summary>
+public static class AvatarsApi
+{
+    public static IEndpointRouteBuilder MapAvatarsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/avatars").WithTags("Avatars");
+        api.MapPost("/", CreateAvatar)
+            .Accepts<AvatarRequest>("application/json")
+            .Produces(StatusCodes.Status303SeeOther)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status502BadGateway)
+            .ProducesProblem(StatusCodes.Status504GatewayTimeout)
+            .WithSummary("Generate an avatar and answer 303 See Other to it");
+        api.MapGet("/{id}", GetAvatar).WithSummary("The avatar image");
+        api.MapGet("/{id}/meta", GetLineage).WithSummary("The avatar's lineage: source frame, prompt, backend, parameters, durations");
+        return app;
+    }
+
+    internal static async Task<IResult> CreateAvatar(HttpRequest request, AvatarService avatars, CancellationToken cancellationToken)
+    {
+        // Read by hand rather than bound, so a body that is not JSON gets a problem naming the parse error.
+        AvatarRequest? body;
+        try
+        {
+            body = await JsonSerializer.DeserializeAsync(request.Body, AvatarJsonContext.Default.AvatarRequest, cancellationToken);
+        }
+        catch (JsonException ex)
+        {
+            return Problems.BadRequest("Body is not valid JSON", $"The request body must be a JSON object {{ stationId | frameKey, prompt, negativePrompt?, style?, seed?, strength? }}: {ex.Message}");
+        }
+
+        if (body is null)
+        {
+            return Problems.BadRequest("Body is not valid JSON", "The request body must be a JSON object, not null.");
+        }
+
+        if (body.Validate() is { } error)
+        {
+            return Problems.BadRequest("Invalid avatar request", error);
+        }
+
+        var (avatarId, problem) = await avatars.CreateAsync(body, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        return new SeeOtherResult($"/api/avatars/{avatarId}");
+    }
+
+    internal static async Task<IResult> GetAvatar(string id, IAmazonS3 s3, CancellationToken cancellationToken)
+    {
+        if (!FrameId.TryParse(id, out var avatarId))
+        {
+            return Problems.NotFound("Unknown avatar", $"'{id}' is not an avatar id (32 hex digits).");
+        }
+
+        var image = await s3.GetObjectOrNullAsync(Buckets.Avatars, AvatarKeys.Image(avatarId), cancellationToken);
+        return image is null
+            ? Problems.NotFound("Unknown avatar", $"No avatar {avatarId}.")
+            : TypedResults.Bytes(image.Content, image.ContentType ?? "application/octet-stream");
+    }
+
+    internal static async Task<IResult> GetLineage(string id, IAmazonS3 s3, CancellationToken cancellationToken)
+    {
+        if (!FrameId.TryParse(id, out var avatarId))
+        {
+            return Problems.NotFound("Unknown avatar", $"'{id}' is not an avatar id (32 hex digits).");
+        }
+
+        var lineage = await s3.GetObjectOrNullAsync(Buckets.Avatars, AvatarKeys.Lineage(avatarId), cancellationToken);
+        return lineage is null
+            ? Problems.NotFound("Unknown avatar", $"No avatar {avatarId}.")
+            : TypedResults.Bytes(lineage.Content, "application/json");
+    }
+
+    /// <summary>303 See Other: the POST made a new resource; the client GETs it.</summary>
+    private sealed class SeeOtherResult(string location) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.StatusCode = StatusCodes.Status303SeeOther;
+            httpContext.Response.Headers.Location = location;
+            return Task.CompletedTask;
+        }
+    }
+}

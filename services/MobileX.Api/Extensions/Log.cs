@@ -1,0 +1,28 @@
+using MobileX.Contracts;
+
+namespace MobileX.Api.Extensions;
+
+/// <summary>The API's log events; EventIds 5000-5099.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(5000, LogLevel.Information, "Station directory loaded {Stations} stations from stream {Stream}")]
+    public static partial void DirectoryLoaded(ILogger logger, int stations, string stream);
+
+    [LoggerMessage(5001, LogLevel.Warning, "Start-up lookup in stream {Stream} failed; retrying in {Delay}")]
+    public static partial void StartupLookupFailed(ILogger logger, Exception exception, string stream, TimeSpan delay);
+
+    [LoggerMessage(5002, LogLevel.Warning, "Ignored a frame event on {Subject} that is not a valid {Kind} message")]
+    public static partial void BadFrameEvent(ILogger logger, Exception exception, string subject, string kind);
+
+    [LoggerMessage(5003, LogLevel.Information, "Avatar {AvatarId} created from {SourceBucket}/{SourceKey} by backend {Backend} in {DurationMs} ms")]
+    public static partial void AvatarCreated(ILogger logger, FrameId avatarId, string sourceBucket, string sourceKey, string backend, double durationMs);
+
+    [LoggerMessage(5004, LogLevel.Warning, "Inference refused avatar request: {Status} {Detail}")]
+    public static partial void InferenceRefused(ILogger logger, int status, string? detail);
+
+    [LoggerMessage(5005, LogLevel.Error, "Inference adapter unreachable")]
+    public static partial void InferenceUnreachable(ILogger logger, Exception exception);
+
+    [LoggerMessage(5006, LogLevel.Warning, "Publishing AvatarCreated for {AvatarId} failed; the avatar is stored")]
+    public static partial void AvatarEventFailed(ILogger logger, Exception exception, FrameId avatarId);
+}

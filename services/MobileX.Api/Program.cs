@@ -1,0 +1,25 @@
+using MobileX.Api.Avatars;
+using MobileX.Api.Extensions;
+using MobileX.Api.Stations;
+using Scalar.AspNetCore;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddApplicationServices();
+
+var app = builder.Build();
+
+app.UseInstanceHeader();
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseDefaultFiles();
+app.UseStaticFiles();
+
+app.MapOpenApi();
+app.MapScalarApiReference("/api/reference");
+app.MapDefaultEndpoints();
+app.MapStationsApi();
+app.MapAvatarsApi();
+
+app.Run();

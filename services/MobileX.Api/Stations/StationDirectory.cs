@@ -1,0 +1,234 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using MobileX.Api.Extensions;
+using MobileX.Contracts;
+using MobileX.Messaging;
+using NATS.Client.Core;
+using NATS.Client.JetStream;
+using NATS.Client.JetStream.Models;
+
+namespace MobileX.Api.Stations;
+
+/// <summary>A station's live status as the API reports it.</summary>
+public sealed record StationStatus(
+    StationId Id,
+    DateTimeOffset? LastFrameAt,
+    double RecentFps,
+    long Raw,
+    long Processed,
+    long Rejected,
+    string? LatestRawKey,
+    string? LatestProcessedKey);
+
+/// <summary>
+/// The latest frames and counts of every station, kept from the live NATS subjects so that no request scans the lake.
+/// At start-up it seeds itself from the FRAMES stream: per-subject counts and the last message of each station's
+/// raw and processed subjects.
+/// </summary>
+public sealed class StationDirectory(
+    INatsConnection nats,
+    INatsJSContext js,
+    IOptions<ApiOptions> options,
+    IOptions<StreamOptions> streamOptions,
+    TimeProvider time,
+    ILogger<StationDirectory> logger) : BackgroundService
+{
+    private static readonly TimeSpan FpsWindow = TimeSpan.FromSeconds(10);
+
+    private readonly ConcurrentDictionary<StationId, Station> _stations = new(
+        StationId.Range(options.Value.StationCount).Select(id => KeyValuePair.Create(id, new Station(id))));
+
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes once the subscriptions are live and the start-up lookup is done.</summary>
+    public Task Ready => _ready.Task;
+
+    public bool Exists(StationId id) => _stations.ContainsKey(id);
+
+    public IEnumerable<StationStatus> All() => _stations.Values.OrderBy(s => s.Id).Select(s => s.Status(time));
+
+    public StationStatus? Find(StationId id) => _stations.TryGetValue(id, out var s) ? s.Status(time) : null;
+
+    public FrameProcessed? LatestProcessed(StationId id) => _stations.TryGetValue(id, out var s) ? s.LatestProcessed : null;
+
+    public FrameCaptured? LatestRaw(StationId id) => _stations.TryGetValue(id, out var s) ? s.LatestRaw : null;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // Subscribe before the lookup so nothing published in between is missed; Observe keeps only the newest.
+        var raw = Listen(Subjects.AllFramesRaw, ContractSerializers.ForReading<FrameCaptured>(), (s, m) => s.Observe(m, time), stoppingToken);
+        var processed = Listen(Subjects.AllFramesProcessed, ContractSerializers.ForReading<FrameProcessed>(), (s, m) => s.Observe(m), stoppingToken);
+        var rejected = Listen(Subjects.AllFramesRejected, ContractSerializers.ForReading<FrameRejected>(), (s, _) => s.ObserveRejected(), stoppingToken);
+
+        await SeedFromStreamAsync(stoppingToken);
+        _ready.TrySetResult();
+        await Task.WhenAll(raw, processed, rejected);
+    }
+
+    private async Task Listen<T>(string subject, INatsDeserialize<T> serializer, Action<Station, T> observe, CancellationToken cancellationToken)
+    {
+        await foreach (var msg in nats.SubscribeAsync(subject, serializer: serializer, cancellationToken: cancellationToken))
+        {
+            if (msg.Error is not null || msg.Data is null)
+            {
+                Log.BadFrameEvent(logger, (Exception?)msg.Error ?? new JsonException("empty message"), msg.Subject, typeof(T).Name);
+                continue;
+            }
+
+            if (Subjects.TryGetStation(msg.Subject, out var id) && _stations.TryGetValue(id, out var station))
+            {
+                observe(station, msg.Data);
+            }
+        }
+    }
+
+    private async Task SeedFromStreamAsync(CancellationToken cancellationToken)
+    {
+        var delay = TimeSpan.FromMilliseconds(200);
+        while (true)
+        {
+            try
+            {
+                // Every replica may do this; it creates the streams only when they are missing.
+                await StreamProvisioning.EnsureStreamsAsync(js, streamOptions.Value, cancellationToken);
+                var stream = await js.GetStreamAsync(Streams.Frames, new StreamInfoRequest { SubjectsFilter = Subjects.AllFrames }, cancellationToken);
+                var counts = stream.Info.State.Subjects ?? new Dictionary<string, long>();
+                foreach (var station in _stations.Values)
+                {
+                    station.Seed(
+                        Count(counts, Subjects.FramesRaw(station.Id)),
+                        Count(counts, Subjects.FramesProcessed(station.Id)),
+                        Count(counts, Subjects.FramesRejected(station.Id)));
+                    if (counts.ContainsKey(Subjects.FramesRaw(station.Id)))
+                    {
+                        station.Observe(await LastAsync<FrameCaptured>(stream, Subjects.FramesRaw(station.Id), cancellationToken), time, live: false);
+                    }
+
+                    if (counts.ContainsKey(Subjects.FramesProcessed(station.Id)))
+                    {
+                        station.Observe(await LastAsync<FrameProcessed>(stream, Subjects.FramesProcessed(station.Id), cancellationToken), live: false);
+                    }
+                }
+
+                Log.DirectoryLoaded(logger, _stations.Count, Streams.Frames);
+                return;
+            }
+            catch (Exception ex) when (ex is NatsException or NatsJSException or TimeoutException && !cancellationToken.IsCancellationRequested)
+            {
+                Log.StartupLookupFailed(logger, ex, Streams.Frames, delay);
+                await Task.Delay(delay, time, cancellationToken);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(10).Ticks));
+            }
+        }
+    }
+
+    private static long Count(IDictionary<string, long> counts, string subject) =>
+        counts.TryGetValue(subject, out var n) ? n : 0;
+
+    private static async Task<T?> LastAsync<T>(INatsJSStream stream, string subject, CancellationToken cancellationToken)
+        where T : class
+    {
+        var response = await stream.GetAsync(new StreamMsgGetRequest { LastBySubj = subject }, cancellationToken);
+        return response.Message is { Data.IsEmpty: false } message
+            ? (T?)JsonSerializer.Deserialize(message.Data.Span, typeof(T), ContractsJsonContext.Default)
+            : null;
+    }
+
+    private sealed class Station(StationId id)
+    {
+        private readonly Lock _gate = new();
+        private readonly Queue<DateTimeOffset> _recent = new();
+        private long _raw;
+        private long _processed;
+        private long _rejected;
+        private DateTimeOffset? _lastFrameAt;
+
+        public StationId Id { get; } = id;
+
+        public FrameCaptured? LatestRaw { get; private set; }
+
+        public FrameProcessed? LatestProcessed { get; private set; }
+
+        public void Seed(long raw, long processed, long rejected)
+        {
+            lock (_gate)
+            {
+                _raw += raw;
+                _processed += processed;
+                _rejected += rejected;
+            }
+        }
+
+        public void Observe(FrameCaptured? frame, TimeProvider time, bool live = true)
+        {
+            if (frame is null)
+            {
+                return;
+            }
+
+            lock (_gate)
+            {
+                if (live)
+                {
+                    _raw++;
+                    _recent.Enqueue(time.GetUtcNow());
+                    Trim(time.GetUtcNow());
+                }
+
+                if (LatestRaw is null || frame.CapturedAt >= LatestRaw.CapturedAt)
+                {
+                    LatestRaw = frame;
+                    _lastFrameAt = frame.CapturedAt;
+                }
+            }
+        }
+
+        public void Observe(FrameProcessed? frame, bool live = true)
+        {
+            if (frame is null)
+            {
+                return;
+            }
+
+            lock (_gate)
+            {
+                if (live)
+                {
+                    _processed++;
+                }
+
+                if (LatestProcessed is null || frame.CapturedAt >= LatestProcessed.CapturedAt)
+                {
+                    LatestProcessed = frame;
+                }
+            }
+        }
+
+        public void ObserveRejected()
+        {
+            lock (_gate)
+            {
+                _rejected++;
+            }
+        }
+
+        public StationStatus Status(TimeProvider time)
+        {
+            lock (_gate)
+            {
+                Trim(time.GetUtcNow());
+                return new StationStatus(Id, _lastFrameAt, _recent.Count / FpsWindow.TotalSeconds, _raw, _processed, _rejected,
+                    LatestRaw?.Key, LatestProcessed?.Key);
+            }
+        }
+
+        private void Trim(DateTimeOffset now)
+        {
+            while (_recent.TryPeek(out var t) && now - t > FpsWindow)
+            {
+                _recent.Dequeue();
+            }
+        }
+    }
+}

@@ -1,0 +1,197 @@
+using Amazon.S3;
+using Amazon.S3.Model;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using MobileX.Api.Extensions;
+using MobileX.Contracts;
+using NATS.Client.Core;
+
+namespace MobileX.Api.Stations;
+
+/// <summary>Stations, their frames in the lake, and their live events.</summary>
+public static class StationsApi
+{
+    public static IEndpointRouteBuilder MapStationsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/stations").WithTags("Stations");
+        api.MapGet("/", ListStations).WithSummary("Every station with its live status");
+        api.MapGet("/{id}/frames/latest", GetLatestFrame).WithSummary("The station's latest frame image (kind=processed|raw)");
+        api.MapGet("/{id}/frames", BrowseFrames).WithSummary("Frames in a time range, paged, from the time-partitioned keys");
+        api.MapGet("/{id}/events", StreamEvents).Produces(StatusCodes.Status200OK, contentType: "text/event-stream").WithSummary("Live frame events as server-sent events");
+        return app;
+    }
+
+    internal static Ok<StationStatus[]> ListStations(StationDirectory directory) => TypedResults.Ok(directory.All().ToArray());
+
+    internal static async Task<IResult> GetLatestFrame(
+        string id, string? kind, StationDirectory directory, LatestFrameCache cache, CancellationToken cancellationToken)
+    {
+        if (Problems.ParseStation(id, directory) is { } error)
+        {
+            return error;
+        }
+
+        if (!FrameKinds.TryParse(kind, out var frameKind))
+        {
+            return Problems.BadRequest("Unknown frame kind", $"kind must be 'raw' or 'processed', not '{kind}'.");
+        }
+
+        var station = StationId.Parse(id);
+        var (bucket, key) = frameKind == FrameKind.Processed
+            ? (directory.LatestProcessed(station) is { } p ? (p.Bucket, p.Key) : (null, null))
+            : (directory.LatestRaw(station) is { } r ? (r.Bucket, r.Key) : (null, null));
+        if (bucket is null || key is null)
+        {
+            return Problems.Conflict("No frame yet", $"Station {station} has no {kind ?? "processed"} frame yet.");
+        }
+
+        var frame = await cache.GetAsync(station, frameKind, bucket, key, cancellationToken);
+        return frame is null
+            ? Problems.NotFound("Frame missing", $"The latest {frameKind.ToString().ToLowerInvariant()} frame {bucket}/{key} of station {station} is not in the store.")
+            : TypedResults.Bytes(frame.Content, frame.ContentType ?? "image/jpeg");
+    }
+
+    /// <summary>One page of frames: keys in time order and the cursor of the next page, null on the last.</summary>
+    public sealed record FramePage(StationId StationId, string Kind, string Bucket, IReadOnlyList<FrameEntry> Frames, string? NextCursor);
+
+    public sealed record FrameEntry(string Key, FrameId FrameId, DateTimeOffset CapturedAt, long Bytes);
+
+    internal static async Task<IResult> BrowseFrames(
+        string id,
+        DateTimeOffset? from,
+        DateTimeOffset? to,
+        string? kind,
+        string? cursor,
+        int? limit,
+        StationDirectory directory,
+        IAmazonS3 s3,
+        IOptions<ApiOptions> options,
+        TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        if (Problems.ParseStation(id, directory) is { } error)
+        {
+            return error;
+        }
+
+        if (!FrameKinds.TryParse(kind, out var frameKind))
+        {
+            return Problems.BadRequest("Unknown frame kind", $"kind must be 'raw' or 'processed', not '{kind}'.");
+        }
+
+        var station = StationId.Parse(id);
+        var end = to ?? time.GetUtcNow();
+        var start = from ?? end.AddHours(-1);
+        var pageSize = limit ?? 100;
+        if (start >= end)
+        {
+            return Problems.BadRequest("Empty time range", $"from ({start:O}) must be before to ({end:O}).");
+        }
+
+        if (end - start > TimeSpan.FromHours(options.Value.MaxBrowseHours))
+        {
+            return Problems.BadRequest("Time range too wide", $"One request covers at most {options.Value.MaxBrowseHours} hours; page through narrower ranges.");
+        }
+
+        if (pageSize < 1 || pageSize > options.Value.MaxPageSize)
+        {
+            return Problems.BadRequest("Bad limit", $"limit must be 1 to {options.Value.MaxPageSize}.");
+        }
+
+        // Keys of the processed mirror carry the station prefix; the cursor is always the bare frame key.
+        var bucket = frameKind == FrameKind.Processed ? Buckets.Processed : Buckets.Station(station);
+        var prefix = frameKind == FrameKind.Processed ? Buckets.Station(station) + "/" : "";
+        DateTimeOffset resumeAt = start;
+        if (cursor is not null)
+        {
+            if (!ObjectKeys.TryParseFrame(cursor, out var cursorTime, out _))
+            {
+                return Problems.BadRequest("Bad cursor", "cursor must be a frame key returned as nextCursor by a previous page.");
+            }
+
+            resumeAt = cursorTime > start ? cursorTime : start;
+        }
+
+        var frames = new List<FrameEntry>(pageSize);
+        string? last = null;
+        var more = false;
+        for (var hour = Truncate(resumeAt); hour < end && !more; hour = hour.AddHours(1))
+        {
+            var request = new ListObjectsV2Request
+            {
+                BucketName = bucket,
+                Prefix = prefix + ObjectKeys.HourPrefix(hour),
+                StartAfter = cursor is not null && string.CompareOrdinal(prefix + cursor, prefix + ObjectKeys.HourPrefix(hour)) > 0 ? prefix + cursor : null,
+                MaxKeys = pageSize + 1,
+            };
+            ListObjectsV2Response response;
+            do
+            {
+                try
+                {
+                    response = await s3.ListObjectsV2Async(request, cancellationToken);
+                }
+                catch (AmazonS3Exception ex) when (ex.StatusCode == System.Net.HttpStatusCode.NotFound)
+                {
+                    return TypedResults.Ok(new FramePage(station, frameKind.ToString().ToLowerInvariant(), bucket, [], null));
+                }
+
+                foreach (var o in response.S3Objects ?? [])
+                {
+                    var frameKey = o.Key[prefix.Length..];
+                    if (!ObjectKeys.TryParseFrame(frameKey, out var capturedAt, out var frameId) || capturedAt < start || capturedAt >= end)
+                    {
+                        continue;
+                    }
+
+                    if (frames.Count == pageSize)
+                    {
+                        more = true;
+                        break;
+                    }
+
+                    frames.Add(new FrameEntry(o.Key, frameId, capturedAt, o.Size ?? 0));
+                    last = frameKey;
+                }
+
+                request.ContinuationToken = response.NextContinuationToken;
+            }
+            while (!more && response.IsTruncated == true);
+        }
+
+        return TypedResults.Ok(new FramePage(station, frameKind.ToString().ToLowerInvariant(), bucket, frames, more ? last : null));
+    }
+
+    private static DateTimeOffset Truncate(DateTimeOffset t)
+    {
+        var u = t.UtcDateTime;
+        return new DateTimeOffset(u.Year, u.Month, u.Day, u.Hour, 0, 0, TimeSpan.Zero);
+    }
+
+    internal static async Task StreamEvents(string id, HttpContext context, StationDirectory directory, INatsConnection nats, CancellationToken cancellationToken)
+    {
+        if (Problems.ParseStation(id, directory) is { } error)
+        {
+            await error.ExecuteAsync(context);
+            return;
+        }
+
+        var station = StationId.Parse(id);
+        context.Response.ContentType = "text/event-stream";
+        context.Response.Headers.CacheControl = "no-cache";
+        // A comment line goes out now, so a client sees the stream open before the station's next frame.
+        await context.Response.WriteAsync($": station {station}\n\n", cancellationToken);
+        await context.Response.Body.FlushAsync(cancellationToken);
+
+        // Straight from NATS: the message body is already the contract JSON, so it is relayed without re-serializing.
+        var subject = $"{Subjects.Prefix}.stations.{station}.frames.>";
+        await foreach (var msg in nats.SubscribeAsync<byte[]>(subject, cancellationToken: cancellationToken))
+        {
+            var kind = msg.Subject[(msg.Subject.LastIndexOf('.') + 1)..];
+            await context.Response.WriteAsync($"event: {kind}\ndata: ", cancellationToken);
+            await context.Response.Body.WriteAsync(msg.Data ?? "{}"u8.ToArray(), cancellationToken);
+            await context.Response.WriteAsync("\n\n", cancellationToken);
+            await context.Response.Body.FlushAsync(cancellationToken);
+        }
+    }
+}

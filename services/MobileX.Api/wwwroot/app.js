@@ -1,0 +1,128 @@
+'use strict';
+
+// The page only talks to the gateway's /api; everything it shows comes from the API's own answers.
+const grid = document.getElementById('grid');
+const stationSelect = document.getElementById('station');
+const statusLine = document.getElementById('status');
+const tiles = new Map();
+
+function describeBackend(backend, model) {
+  // "local" is the CPU stylizer: never present it as Stable Diffusion.
+  if (backend === 'local') return 'local CPU stylizer (OpenCV, not Stable Diffusion)';
+  return `Stable Diffusion via ${backend}${model ? ` (${model})` : ''}`;
+}
+
+function tileFor(station) {
+  let tile = tiles.get(station.id);
+  if (!tile) {
+    tile = document.createElement('div');
+    tile.className = 'tile';
+    tile.dataset.station = station.id;
+    tile.innerHTML = `<div class="picture"></div><div><strong>Station ${station.id}</strong></div><div class="meta"></div>`;
+    tile.addEventListener('click', () => selectStation(station.id));
+    grid.appendChild(tile);
+    tiles.set(station.id, tile);
+    const option = document.createElement('option');
+    option.value = station.id;
+    option.textContent = `Station ${station.id}`;
+    stationSelect.appendChild(option);
+  }
+  return tile;
+}
+
+function selectStation(id) {
+  stationSelect.value = id;
+  for (const [key, tile] of tiles) tile.classList.toggle('selected', key === id);
+}
+
+async function refreshStations() {
+  try {
+    const response = await fetch('/api/stations');
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    for (const station of await response.json()) {
+      const tile = tileFor(station);
+      const picture = tile.querySelector('.picture');
+      if (station.latestProcessedKey) {
+        let img = picture.querySelector('img');
+        if (!img) {
+          picture.innerHTML = '';
+          img = document.createElement('img');
+          img.alt = `Latest bust of station ${station.id}`;
+          picture.appendChild(img);
+        }
+        if (img.dataset.key !== station.latestProcessedKey) {
+          img.dataset.key = station.latestProcessedKey;
+          img.src = `/api/stations/${station.id}/frames/latest?kind=processed&key=${encodeURIComponent(station.latestProcessedKey)}`;
+        }
+      } else if (!picture.querySelector('.empty')) {
+        picture.innerHTML = '<div class="empty">no processed frame yet</div>';
+      }
+      tile.querySelector('.meta').textContent =
+        `${station.recentFps.toFixed(1)} fps · ${station.processed} processed · ${station.rejected} rejected`;
+    }
+    if (!stationSelect.value && tiles.size) selectStation(tiles.keys().next().value);
+  } catch (error) {
+    statusLine.textContent = `Stations unavailable: ${error.message}`;
+  }
+}
+
+document.getElementById('avatar-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const button = document.getElementById('generate');
+  button.disabled = true;
+  statusLine.textContent = 'Generating…';
+  try {
+    const body = {
+      stationId: stationSelect.value,
+      prompt: document.getElementById('prompt').value,
+      style: document.getElementById('style').value,
+    };
+    // The API answers 303 See Other; fetch follows it and returns the image.
+    const response = await fetch('/api/avatars', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (!response.ok) {
+      const problem = await response.json().catch(() => ({}));
+      throw new Error(problem.detail || problem.title || `HTTP ${response.status}`);
+    }
+    const imageUrl = new URL(response.url).pathname;
+    const blob = await response.blob();
+    const lineage = await (await fetch(`${imageUrl}/meta`)).json();
+    const img = document.getElementById('avatar');
+    img.src = URL.createObjectURL(blob);
+    img.dataset.avatarId = lineage.avatarId;
+    document.getElementById('backend').textContent = describeBackend(lineage.backend, lineage.model);
+    const list = document.getElementById('lineage');
+    list.innerHTML = '';
+    const rows = [
+      ['Avatar', lineage.avatarId],
+      ['Source frame', `${lineage.sourceBucket}/${lineage.sourceKey}`],
+      ['Station', lineage.stationId ?? '—'],
+      ['Prompt', lineage.prompt],
+      ['Style', lineage.style ?? '—'],
+      ['Seed', lineage.seed],
+      ['Strength', lineage.strength],
+      ['Size', `${lineage.width}×${lineage.height}`],
+      ['Inference', `${lineage.inferenceMs.toFixed(0)} ms`],
+      ['Served by', lineage.instance],
+    ];
+    for (const [name, value] of rows) {
+      const dt = document.createElement('dt');
+      dt.textContent = name;
+      const dd = document.createElement('dd');
+      dd.textContent = value;
+      list.append(dt, dd);
+    }
+    document.getElementById('result').hidden = false;
+    statusLine.textContent = 'Done.';
+  } catch (error) {
+    statusLine.textContent = `Failed: ${error.message}`;
+  } finally {
+    button.disabled = false;
+  }
+});
+
+refreshStations();
+setInterval(refreshStations, 2000);
