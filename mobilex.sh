@@ -16,6 +16,7 @@ as_root() {
 #   nats-server            the message bus in Local mode and in tests
 #   libgtk-3-0 opencv-data what OpenCvSharp's native runtime links against, and the face cascades
 #   chromium               the real browser the web page tests drive
+#   kubernetes-client      kubectl, unless one is installed already (offline `kubectl kustomize` in the tests)
 #   python3-skimage        only downloaded (not installed): its public-domain portraits feed the synthetic camera
 APT_PACKAGES=(nats-server libgtk-3-0 opencv-data chromium)
 
@@ -24,8 +25,11 @@ setup_apt() {
   for pkg in "${APT_PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
   done
+  # The Kubernetes tests build the plain manifests with `kubectl kustomize`; any kubectl will do, Debian's is
+  # kubernetes-client.
+  command -v kubectl >/dev/null 2>&1 || missing+=(kubernetes-client)
   if [ ${#missing[@]} -eq 0 ]; then
-    log "apt packages present: ${APT_PACKAGES[*]}"
+    log "apt packages present: ${APT_PACKAGES[*]} kubectl"
     return
   fi
   log "installing apt packages: ${missing[*]}"

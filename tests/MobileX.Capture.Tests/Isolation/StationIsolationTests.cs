@@ -66,8 +66,8 @@ public sealed class StationIsolationTests(AuthorizedNatsFixture server, S3Server
     private static async Task<(long Station01, long Station02)> CountsAsync(NatsConnection admin, CancellationToken ct)
     {
         var frames = await admin.CreateJetStreamContext().GetStreamAsync(Streams.Frames, new StreamInfoRequest { SubjectsFilter = Subjects.AllFrames }, ct);
-        var subjects = frames.Info.State.Subjects ?? new Dictionary<string, ulong>();
-        return ((long)subjects.GetValueOrDefault(Subjects.FramesRaw(Station01)), (long)subjects.GetValueOrDefault(Subjects.FramesRaw(Station02)));
+        var subjects = frames.Info.State.Subjects ?? new Dictionary<string, long>();
+        return (subjects.TryGetValue(Subjects.FramesRaw(Station01), out var one) ? one : 0, subjects.TryGetValue(Subjects.FramesRaw(Station02), out var two) ? two : 0);
     }
 
     [Fact]
