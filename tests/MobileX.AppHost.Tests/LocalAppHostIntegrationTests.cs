@@ -68,6 +68,7 @@ public sealed class LocalAppHostFixture : IAsyncLifetime
 }
 
 /// <summary>Uses the Local-mode AppHost through the ServiceDefaults clients, as a service would.</summary>
+[Collection(AppHostCollection.Name)]
 public sealed class LocalAppHostIntegrationTests(LocalAppHostFixture fixture, ITestOutputHelper output) : IClassFixture<LocalAppHostFixture>
 {
     private DistributedApplication _app => fixture.App;

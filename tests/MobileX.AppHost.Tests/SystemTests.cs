@@ -1,0 +1,102 @@
+using System.Buffers.Binary;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using MobileX.Testing;
+
+namespace MobileX.AppHost.Tests;
+
+/// <summary>
+/// The whole system from the AppHost in Local mode: stations capture, the preprocessor crops busts, and an avatar is
+/// requested through the gateway with the real inference adapter (local backend). Nothing here is a double.
+/// </summary>
+[Collection(AppHostCollection.Name)]
+public sealed class SystemTests
+{
+    [Fact]
+    public async Task An_avatar_requested_through_the_gateway_is_made_from_a_stations_latest_bust()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var state = Directory.CreateTempSubdirectory("mobilex-system-").FullName;
+        try
+        {
+            var appHost = await DistributedApplicationTestingBuilder.CreateAsync<Projects.MobileX_AppHost>(
+            [
+                "MobileX:Infrastructure=Local",
+                $"MobileX:StateDirectory={state}",
+                $"MobileX:Nats:Port={FreePort.Next()}",
+                $"MobileX:Nats:MonitorPort={FreePort.Next()}",
+                $"MobileX:S3:Port={FreePort.Next()}",
+                "MobileX:S3:Server=s3rver",
+                $"MobileX:Gateway:Port={FreePort.Next()}",
+                // Two stations keep this test light on a 2-core machine; the fleet size is covered by capture's tests.
+                "MobileX:Stations:Count=2",
+            ], ct);
+            await using var app = await appHost.BuildAsync(ct);
+            await app.StartAsync(ct);
+
+            using var ready = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            ready.CancelAfter(TimeSpan.FromMinutes(4));
+            await app.ResourceNotifications.WaitForResourceHealthyAsync("gateway", ready.Token);
+            await app.ResourceNotifications.WaitForResourceHealthyAsync("inference", ready.Token);
+
+            using var gateway = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false })
+            {
+                BaseAddress = app.GetEndpoint("gateway", "http"),
+            };
+
+            // The synthetic cameras show a face in some frames; wait until a station has a processed bust.
+            var station = await FirstStationWithABustAsync(gateway, ready.Token);
+
+            using var created = await gateway.PostAsJsonAsync("/api/avatars", new { stationId = station, prompt = "Hero", style = "cartoon", seed = 7 }, ready.Token);
+            Assert.Equal(HttpStatusCode.SeeOther, created.StatusCode);
+            var location = created.Headers.Location!;
+            Assert.StartsWith("/api/avatars/", location.OriginalString);
+
+            using var image = await gateway.GetAsync(location, ready.Token);
+            Assert.Equal(HttpStatusCode.OK, image.StatusCode);
+            var bytes = await image.Content.ReadAsByteArrayAsync(ready.Token);
+            Assert.Equal((512, 512), PngSize(bytes));
+
+            var meta = await gateway.GetFromJsonAsync<JsonElement>($"{location.OriginalString}/meta", ready.Token);
+            Assert.Equal("processed", meta.GetProperty("sourceBucket").GetString());
+            Assert.StartsWith($"station-{station}/", meta.GetProperty("sourceKey").GetString());
+            Assert.Equal("local", meta.GetProperty("backend").GetString());
+            Assert.Equal("Hero", meta.GetProperty("prompt").GetString());
+        }
+        finally
+        {
+            Directory.Delete(state, recursive: true);
+        }
+    }
+
+    private static async Task<string> FirstStationWithABustAsync(HttpClient gateway, CancellationToken ct)
+    {
+        while (true)
+        {
+            var stations = await gateway.GetFromJsonAsync<JsonElement>("/api/stations", ct);
+            foreach (var s in stations.EnumerateArray())
+            {
+                if (s.TryGetProperty("processed", out var processed) && processed.GetInt64() > 0)
+                {
+                    return s.GetProperty("id").GetString()!;
+                }
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(1), ct);
+        }
+    }
+
+    private static (int Width, int Height) PngSize(byte[] png)
+    {
+        Assert.True(png.Length > 24 && png[1] == (byte)'P' && png[2] == (byte)'N' && png[3] == (byte)'G', "the avatar is not a PNG");
+        return (BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(16)), BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(20)));
+    }
+}
+
+/// <summary>AppHost runs are heavy: the tests that start one run one after another.</summary>
+[CollectionDefinition(Name)]
+public sealed class AppHostCollection
+{
+    public const string Name = "apphost";
+}
