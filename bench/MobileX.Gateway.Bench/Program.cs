@@ -7,7 +7,7 @@ using MobileX.Testing;
 using NATS.Client.JetStream;
 using NATS.Net;
 
-// Usage: dotnet run -c Release --project bench/MobileX.Bench.Gateway -- [seconds=10] [clients=64]
+// Usage: dotnet run -c Release --project bench/MobileX.Gateway.Bench -- [seconds=10] [clients=64]
 var seconds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10;
 var clients = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 64;
 const string Path = "/api/stations/01/frames/latest";
