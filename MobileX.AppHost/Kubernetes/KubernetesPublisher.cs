@@ -240,8 +240,10 @@ public sealed class KubernetesPublisher(KubernetesEnvironmentResource environmen
 
         var mounts = new YList().Add(new YMap().Add("name", "tmp").Add("mountPath", "/tmp"));
         var claims = new YList();
+        var volumes = new YList().Add(new YMap().Add("name", "tmp").Add("emptyDir", new YMap()));
         if (workload.Resource.TryGetAnnotationsOfType<ContainerMountAnnotation>(out var containerMounts))
         {
+            AddFileMounts(workload, name, containerMounts, mounts, volumes);
             foreach (var mount in containerMounts.Where(m => m.Type == ContainerMountType.Volume))
             {
                 var volumeName = "data-" + claims.Items.Count.ToString(CultureInfo.InvariantCulture);
@@ -267,7 +269,7 @@ public sealed class KubernetesPublisher(KubernetesEnvironmentResource environmen
                 .Add("fsGroup", uid)
                 .Add("seccompProfile", new YMap().Add("type", "RuntimeDefault")))
             .Add("containers", new YList().Add(container))
-            .Add("volumes", new YList().Add(new YMap().Add("name", "tmp").Add("emptyDir", new YMap())));
+            .Add("volumes", volumes);
 
         var template = new YMap()
             .Add("metadata", new YMap().Add("labels", Labels(Chart, name)))
@@ -321,6 +323,36 @@ public sealed class KubernetesPublisher(KubernetesEnvironmentResource environmen
         {
             AddIngress(workload);
         }
+    }
+
+    /// <summary>
+    /// A file the AppHost bind-mounts into a container (the NATS authorization config) travels as a ConfigMap mounted at
+    /// the same path. Such files hold no secrets by construction: credentials reach the server as environment variables.
+    /// </summary>
+    private void AddFileMounts(Workload workload, string name, IEnumerable<ContainerMountAnnotation> containerMounts, YList mounts, YList volumes)
+    {
+        var data = new YMap();
+        foreach (var mount in containerMounts.Where(m => m.Type == ContainerMountType.BindMount))
+        {
+            if (mount.Source is not { } source || !File.Exists(source))
+            {
+                throw new DistributedApplicationException(
+                    $"Kubernetes: {workload.Resource.Name} bind-mounts '{mount.Source}' at {mount.Target}; only single files can be published (as a ConfigMap).");
+            }
+
+            var fileKey = Path.GetFileName(mount.Target);
+            data.Add(fileKey, File.ReadAllText(source));
+            mounts.Add(new YMap().Add("name", "files").Add("mountPath", mount.Target).Add("subPath", fileKey).Add("readOnly", true));
+        }
+
+        if (data.Entries.Count == 0)
+        {
+            return;
+        }
+
+        var configMap = KubernetesNames.Config(workload.Resource.Name) + "-files";
+        _files.Add(new ManifestFile(name, "files.yaml", [Document("v1", "ConfigMap", Metadata(configMap, Chart, name)).Add("data", data)]));
+        volumes.Add(new YMap().Add("name", "files").Add("configMap", new YMap().Add("name", configMap)));
     }
 
     private const int ProjectUserId = 1654; // the "app" user of the .NET chiseled and Debian base images
