@@ -4,6 +4,11 @@ using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using MobileX.Preprocessor.Bench;
 
+if (args is ["sweep", .. var sweepArgs])
+{
+    return Sweep.Run(sweepArgs);
+}
+
 if (args is ["pipeline", .. var rest])
 {
     return await PipelineBench.RunAsync(rest);

@@ -74,6 +74,24 @@ public sealed class CropperTests : IDisposable
     }
 
     [Theory]
+    [InlineData("/usr/share/opencv4/lbpcascades/lbpcascade_frontalface.xml", "opencv-lbp-cascade")]
+    [InlineData("/usr/share/opencv4/haarcascades/haarcascade_frontalface_default.xml", "opencv-haar-cascade")]
+    public void The_lineage_names_the_cascade_that_ran_and_both_kinds_find_the_portrait(string path, string name)
+    {
+        using var cropper = new BustCropper(new CropOptions { CascadePath = path, DetectionWidth = 640, ScaleFactor = 1.1 });
+        Assert.Equal(name, cropper.Name);
+        Assert.Equal(Path.GetFileName(path), cropper.Model);
+        Assert.Equal("640", cropper.Parameters["detectionWidth"]);
+        Assert.Equal("1.1", cropper.Parameters["scaleFactor"]);
+        Assert.Null(cropper.Decode(TestFrames.FaceJpeg(), out var image));
+        using (image)
+        {
+            Assert.Null(cropper.Detect(image!, out var detection));
+            Assert.True(detection.Face.Width >= 80, $"Detected {detection.Face}.");
+        }
+    }
+
+    [Theory]
     [InlineData("camera.png")]
     [InlineData("coffee.png")]
     [InlineData("chelsea.png")]

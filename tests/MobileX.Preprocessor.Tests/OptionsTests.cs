@@ -10,6 +10,8 @@ public sealed class OptionsTests
     [Theory]
     [InlineData("Preprocessor:Crop:OutputSize", "600")]
     [InlineData("Preprocessor:Crop:CascadePath", "/nonexistent/cascade.xml")]
+    [InlineData("Preprocessor:Crop:CascadePath", "/etc/passwd")]
+    [InlineData("Preprocessor:Crop:DetectionWidth", "100")]
     [InlineData("Preprocessor:MaxDeliver", "0")]
     [InlineData("Preprocessor:Crop:MinBrightness", "300")]
     public void A_bad_setting_stops_start_up_naming_it(string key, string value)

@@ -60,8 +60,8 @@ public sealed class PipelineTests(PipelineFixture fixture)
         Assert.Equal(frame.Bucket, lineage.SourceBucket);
         Assert.Equal(frame.Key, lineage.SourceKey);
         Assert.Equal(frame.Sha256, lineage.SourceSha256);
-        Assert.Equal("opencv-haar-cascade", lineage.Detector.Name);
-        Assert.Equal("haarcascade_frontalface_default.xml", lineage.Detector.Model);
+        Assert.Equal("opencv-lbp-cascade", lineage.Detector.Name);
+        Assert.Equal("lbpcascade_frontalface.xml", lineage.Detector.Model);
         Assert.Contains("scaleFactor", lineage.Detector.Parameters.Keys);
         Assert.True(lineage.CropBox.X <= lineage.FaceBox.X && lineage.CropBox.Y <= lineage.FaceBox.Y
             && lineage.CropBox.X + lineage.CropBox.Width >= lineage.FaceBox.X + lineage.FaceBox.Width
