@@ -37,4 +37,20 @@ public sealed class AppHostPublishTests(AppHostPublishFixture fixture)
 
     [Fact]
     public void ChartIsComplete() => ManifestChecks.ChartIsComplete(Output);
+
+    [Fact]
+    public void NatsGetsItsAuthorizationFileFromAConfigMapAtThePathItsArgumentsName()
+    {
+        var nats = Output.Objects.Select(o => o.Object).OfType<k8s.Models.V1StatefulSet>().Single(s => s.Metadata.Name == "nats");
+        var container = Assert.Single(nats.Spec.Template.Spec.Containers);
+        var configPath = container.Args[container.Args.IndexOf("-c") + 1];
+        var mount = Assert.Single(container.VolumeMounts, m => m.MountPath == configPath);
+        var volume = Assert.Single(nats.Spec.Template.Spec.Volumes, v => v.Name == mount.Name);
+
+        var configMap = Output.Objects.Select(o => o.Object).OfType<k8s.Models.V1ConfigMap>().Single(c => c.Metadata.Name == volume.ConfigMap.Name);
+        var file = configMap.Data[mount.SubPath];
+        Assert.Contains("authorization", file);
+        Assert.Contains("mobilex.stations.01.>", file);
+        Assert.Contains("$NATS_PASSWORD", file);
+    }
 }

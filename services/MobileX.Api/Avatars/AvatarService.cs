@@ -118,6 +118,12 @@ public sealed class AvatarService(
                     $"Station {station} has no processed frame yet: the preprocessor has not accepted any of its frames (frames without a clear bust are rejected). Try again when its tile in the grid shows a picture."));
             }
 
+            // The avatar is made from this frame: link its span to the frame's trace (capture → preprocessing → here).
+            if (directory.LatestProcessedTrace(station) is { TraceId: var traceId } trace && traceId != default)
+            {
+                Activity.Current?.AddLink(new ActivityLink(trace));
+            }
+
             var bytes = await latest.GetAsync(station, FrameKind.Processed, frame.Bucket, frame.Key, cancellationToken);
             return bytes is null
                 ? (null, Problems.NotFound("Frame missing", $"The latest processed frame {frame.Bucket}/{frame.Key} of station {station} is not in the store."))

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using MobileX.Api.Extensions;
@@ -52,21 +53,24 @@ public sealed class StationDirectory(
 
     public FrameProcessed? LatestProcessed(StationId id) => _stations.TryGetValue(id, out var s) ? s.LatestProcessed : null;
 
+    /// <summary>The trace of the station's latest processed frame (default when it was seeded from the stream).</summary>
+    public ActivityContext LatestProcessedTrace(StationId id) => _stations.TryGetValue(id, out var s) ? s.LatestProcessedTrace : default;
+
     public FrameCaptured? LatestRaw(StationId id) => _stations.TryGetValue(id, out var s) ? s.LatestRaw : null;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // Subscribe before the lookup so nothing published in between is missed; Observe keeps only the newest.
-        var raw = Listen(Subjects.AllFramesRaw, ContractSerializers.ForReading<FrameCaptured>(), (s, m) => s.Observe(m, time), stoppingToken);
-        var processed = Listen(Subjects.AllFramesProcessed, ContractSerializers.ForReading<FrameProcessed>(), (s, m) => s.Observe(m), stoppingToken);
-        var rejected = Listen(Subjects.AllFramesRejected, ContractSerializers.ForReading<FrameRejected>(), (s, _) => s.ObserveRejected(), stoppingToken);
+        var raw = Listen(Subjects.AllFramesRaw, ContractSerializers.ForReading<FrameCaptured>(), (s, m, _) => s.Observe(m, time), stoppingToken);
+        var processed = Listen(Subjects.AllFramesProcessed, ContractSerializers.ForReading<FrameProcessed>(), (s, m, trace) => s.Observe(m, trace), stoppingToken);
+        var rejected = Listen(Subjects.AllFramesRejected, ContractSerializers.ForReading<FrameRejected>(), (s, _, _) => s.ObserveRejected(), stoppingToken);
 
         await SeedFromStreamAsync(stoppingToken);
         _ready.TrySetResult();
         await Task.WhenAll(raw, processed, rejected);
     }
 
-    private async Task Listen<T>(string subject, INatsDeserialize<T> serializer, Action<Station, T> observe, CancellationToken cancellationToken)
+    private async Task Listen<T>(string subject, INatsDeserialize<T> serializer, Action<Station, T, ActivityContext> observe, CancellationToken cancellationToken)
     {
         await foreach (var msg in nats.SubscribeAsync(subject, serializer: serializer, cancellationToken: cancellationToken))
         {
@@ -78,7 +82,8 @@ public sealed class StationDirectory(
 
             if (Subjects.TryGetStation(msg.Subject, out var id) && _stations.TryGetValue(id, out var station))
             {
-                observe(station, msg.Data);
+                // The publisher's trace context travels in the headers; keeping it lets later work link to the frame.
+                observe(station, msg.Data, msg.Headers.GetActivityContext());
             }
         }
     }
@@ -184,7 +189,11 @@ public sealed class StationDirectory(
             }
         }
 
-        public void Observe(FrameProcessed? frame, bool live = true)
+        public ActivityContext LatestProcessedTrace { get; private set; }
+
+        public void Observe(FrameProcessed? frame, ActivityContext trace) => Observe(frame, live: true, trace);
+
+        public void Observe(FrameProcessed? frame, bool live = true, ActivityContext trace = default)
         {
             if (frame is null)
             {
@@ -201,6 +210,7 @@ public sealed class StationDirectory(
                 if (LatestProcessed is null || frame.CapturedAt >= LatestProcessed.CapturedAt)
                 {
                     LatestProcessed = frame;
+                    LatestProcessedTrace = trace;
                 }
             }
         }
