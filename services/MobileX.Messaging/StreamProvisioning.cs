@@ -8,20 +8,15 @@ namespace MobileX.Messaging;
 public static class StreamProvisioning
 {
     /// <summary>The <c>FRAMES</c> stream definition: every frame subject, file storage, 2-minute duplicate window.</summary>
-    public static StreamConfig FramesStream(StreamOptions options) => new(Streams.Frames, [Subjects.AllFrames])
-    {
-        Storage = StreamConfigStorage.File,
-        Retention = StreamConfigRetention.Limits,
-        Discard = StreamConfigDiscard.Old,
-        MaxAge = options.MaxAge,
-        MaxBytes = options.MaxBytes,
-        NumReplicas = options.Replicas,
-        DuplicateWindow = Streams.DuplicateWindow,
-        Description = "MobileX frame events: where each raw, processed or rejected frame is stored",
-    };
+    public static StreamConfig FramesStream(StreamOptions options) => Limited(
+        Streams.Frames, [Subjects.AllFrames], options, "MobileX frame events: where each raw, processed or rejected frame is stored");
 
     /// <summary>The <c>EVENTS</c> stream: avatar events and dead letters, so nothing given up on is lost.</summary>
-    public static StreamConfig EventsStream(StreamOptions options) => new(Streams.Events, [Subjects.AvatarsCreated, Subjects.Prefix + ".deadletter.>"])
+    public static StreamConfig EventsStream(StreamOptions options) => Limited(
+        Streams.Events, [Subjects.AvatarsCreated, Subjects.Prefix + ".deadletter.>"], options, "MobileX avatar events and dead letters");
+
+    /// <summary>Both streams keep events on file within the configured limits, dropping the oldest first.</summary>
+    private static StreamConfig Limited(string name, ICollection<string> subjects, StreamOptions options, string description) => new(name, subjects)
     {
         Storage = StreamConfigStorage.File,
         Retention = StreamConfigRetention.Limits,
@@ -30,7 +25,7 @@ public static class StreamProvisioning
         MaxBytes = options.MaxBytes,
         NumReplicas = options.Replicas,
         DuplicateWindow = Streams.DuplicateWindow,
-        Description = "MobileX avatar events and dead letters",
+        Description = description,
     };
 
     /// <summary>Creates both streams, or updates their limits when they exist.</summary>

@@ -12,7 +12,7 @@ namespace MobileX.Kubernetes.Tests;
 /// --operation publish --step publish --output-path DIR</c>), with secret parameter values the run could read,
 /// and loads the AppHost's own model in publish mode to compare against.
 /// </summary>
-public sealed class AppHostPublishFixture : IAsyncLifetime
+public sealed class AppHostPublishFixture : IAsyncLifetime, IPublishFixture
 {
 #if DEBUG
     private const string Configuration = "Debug";
@@ -23,7 +23,9 @@ public sealed class AppHostPublishFixture : IAsyncLifetime
     public string OutputDirectory { get; } = Directory.CreateTempSubdirectory("mobilex-k8s-apphost-").FullName;
 
     /// <summary>Values given to this publish, plus any a local run stored in the AppHost's user secrets.</summary>
-    public List<string> SecretValues { get; } = [RandomNumberGenerator.GetHexString(24, lowercase: true), RandomNumberGenerator.GetHexString(24, lowercase: true)];
+    private readonly List<string> _secretValues = [RandomNumberGenerator.GetHexString(24, lowercase: true), RandomNumberGenerator.GetHexString(24, lowercase: true)];
+
+    public IReadOnlyList<string> SecretValues => _secretValues;
 
     public PublishedOutput Output { get; private set; } = null!;
     public DistributedApplicationModel Model { get; private set; } = null!;
@@ -45,7 +47,7 @@ public sealed class AppHostPublishFixture : IAsyncLifetime
         Assert.True(result.ExitCode == 0, $"The publish failed: {result}");
         Output = new PublishedOutput(OutputDirectory);
 
-        SecretValues.AddRange(LocalRunSecrets());
+        _secretValues.AddRange(LocalRunSecrets());
         _appHost = await DistributedApplicationTestingBuilder.CreateAsync<Projects.MobileX_AppHost>([.. publish, .. secrets], ct);
         ExecutionContext = _appHost.ExecutionContext;
         Assert.True(ExecutionContext.IsPublishMode);

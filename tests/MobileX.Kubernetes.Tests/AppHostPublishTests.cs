@@ -2,10 +2,8 @@ namespace MobileX.Kubernetes.Tests;
 
 /// <summary>The checks of <see cref="ManifestChecks"/> on whatever the AppHost holds today; it grows with each service.</summary>
 [Collection(AppHostPublishCollection.Name)]
-public sealed class AppHostPublishTests(AppHostPublishFixture fixture)
+public sealed class AppHostPublishTests(AppHostPublishFixture fixture) : PublishedOutputChecks(fixture)
 {
-    private PublishedOutput Output => fixture.Output;
-
     [Fact]
     public void WritesAChartAndAKustomization()
     {
@@ -15,28 +13,6 @@ public sealed class AppHostPublishTests(AppHostPublishFixture fixture)
         Assert.Contains(Output.Objects, o => o.Object is k8s.Models.V1StatefulSet { Metadata.Name: "nats" });
         Assert.Contains(Output.Objects, o => o.Object is k8s.Models.V1StatefulSet { Metadata.Name: "minio" });
     }
-
-    [Fact]
-    public Task EveryDocumentPassesSchemaValidation() => ManifestChecks.SchemaValidatesAsync(Output, TestContext.Current.CancellationToken);
-
-    [Fact]
-    public Task KustomizeBuildsThePlainForm() => ManifestChecks.KustomizeBuildsAsync(Output, TestContext.Current.CancellationToken);
-
-    [Fact]
-    public void ReferencesResolve() => ManifestChecks.ReferencesResolve(Output);
-
-    [Fact]
-    public void ContainersAreHardened() => ManifestChecks.ContainersAreHardened(Output);
-
-    [Fact]
-    public void NoSecretValueFromALocalRunLeaks() => ManifestChecks.NoSecretLeaks(Output, fixture.SecretValues);
-
-    [Fact]
-    public Task ReplicasAndEnvironmentMatchTheModel() =>
-        ManifestChecks.MatchesModelAsync(Output, fixture.Model, fixture.ExecutionContext, TestContext.Current.CancellationToken);
-
-    [Fact]
-    public void ChartIsComplete() => ManifestChecks.ChartIsComplete(Output);
 
     [Fact]
     public void NatsGetsItsAuthorizationFileFromAConfigMapAtThePathItsArgumentsName()

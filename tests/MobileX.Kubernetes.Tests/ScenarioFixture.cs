@@ -13,7 +13,7 @@ namespace MobileX.Kubernetes.Tests;
 /// MinIO), built here so the autoscaling, KEDA, Ingress and headless rules are tested before every service is wired
 /// into the AppHost. Published once through the real pipeline step, with known secret values in configuration.
 /// </summary>
-public sealed class ScenarioFixture : IAsyncLifetime
+public sealed class ScenarioFixture : IAsyncLifetime, IPublishFixture
 {
     public string OutputDirectory { get; } = Directory.CreateTempSubdirectory("mobilex-k8s-scenario-").FullName;
 

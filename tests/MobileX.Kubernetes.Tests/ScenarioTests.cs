@@ -3,35 +3,11 @@ using k8s.Models;
 namespace MobileX.Kubernetes.Tests;
 
 [Collection(ScenarioCollection.Name)]
-public sealed class ScenarioTests(ScenarioFixture fixture)
+public sealed class ScenarioTests(ScenarioFixture fixture) : PublishedOutputChecks(fixture)
 {
-    private PublishedOutput Output => fixture.Output;
-
     [Fact]
     public void EveryDocumentParsesStrictly() =>
         Assert.True(Output.Objects.Count >= 20, $"only {Output.Objects.Count} documents were written");
-
-    [Fact]
-    public Task EveryDocumentPassesSchemaValidation() => ManifestChecks.SchemaValidatesAsync(Output, TestContext.Current.CancellationToken);
-
-    [Fact]
-    public Task KustomizeBuildsThePlainForm() => ManifestChecks.KustomizeBuildsAsync(Output, TestContext.Current.CancellationToken);
-
-    [Fact]
-    public void ReferencesResolve() => ManifestChecks.ReferencesResolve(Output);
-
-    [Fact]
-    public void ContainersAreHardened() => ManifestChecks.ContainersAreHardened(Output);
-
-    [Fact]
-    public void NoSecretValueLeaks() => ManifestChecks.NoSecretLeaks(Output, fixture.SecretValues);
-
-    [Fact]
-    public Task ReplicasAndEnvironmentMatchTheModel() =>
-        ManifestChecks.MatchesModelAsync(Output, fixture.Model, fixture.ExecutionContext, TestContext.Current.CancellationToken);
-
-    [Fact]
-    public void ChartIsComplete() => ManifestChecks.ChartIsComplete(Output);
 
     [Fact]
     public void ApiAndPreprocessorAutoscaleOnCpu()
