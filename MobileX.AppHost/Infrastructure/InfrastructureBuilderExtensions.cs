@@ -67,18 +67,12 @@ public static class InfrastructureBuilderExtensions
 
             builder.Eventing.Subscribe<BeforeStartEvent>((e, _) =>
             {
-                var logger = e.Services.GetRequiredService<ILoggerFactory>().CreateLogger("MobileX.AppHost");
-                InfrastructureLog.ModeChosen(logger, choice.Mode, choice.Reason);
+                var logger = e.Services.GetRequiredService<ILoggerFactory>().CreateLogger(AppHostLog.Category);
+                AppHostLog.ModeChosen(logger, choice.Mode, choice.Reason);
                 return Task.CompletedTask;
             });
         }
 
         return infrastructure;
     }
-}
-
-internal static partial class InfrastructureLog
-{
-    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Infrastructure mode {Mode}: {Reason}")]
-    public static partial void ModeChosen(ILogger logger, InfrastructureMode mode, string reason);
 }

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using MobileX.AppHost.Minio;
 using MobileX.AppHost.Nats;
 
@@ -41,9 +43,10 @@ internal static class ServingBuilderExtensions
                 .WithEnvironment($"ReverseProxy__Clusters__api__Destinations__{name}__Address", $"http://{name}");
         }
 
-        builder.Eventing.Subscribe<ResourceReadyEvent>(gateway.Resource, (_, _) =>
+        builder.Eventing.Subscribe<ResourceReadyEvent>(gateway.Resource, (e, _) =>
         {
-            Console.WriteLine($"MobileX is ready at {gateway.GetEndpoint("http").Url} (gateway; API reference at /api/reference)");
+            var logger = e.Services.GetRequiredService<ILoggerFactory>().CreateLogger(AppHostLog.Category);
+            AppHostLog.GatewayReady(logger, gateway.GetEndpoint("http").Url);
             return Task.CompletedTask;
         });
 
