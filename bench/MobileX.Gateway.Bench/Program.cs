@@ -6,6 +6,7 @@ using MobileX.Messaging;
 using MobileX.Testing;
 using NATS.Client.JetStream;
 using NATS.Net;
+using OpenCvSharp;
 
 // Usage: dotnet run -c Release --project bench/MobileX.Gateway.Bench -- [seconds=10] [clients=64]
 var seconds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10;
@@ -68,12 +69,16 @@ static async Task Seed(NatsServerFixture nats, S3ServerFixture s3)
     await StreamProvisioning.EnsureStreamsAsync(js, new StreamOptions());
     using var client = s3.CreateClient();
     var station = new StationId(1);
-    var image = await File.ReadAllBytesAsync(RepositoryPaths.TestImage("astronaut.png"));
+    // The endpoint serves processed busts: a 512x512 JPEG like the preprocessor writes, not the 790 KB source PNG,
+    // so the figure weighs the proxy rather than copying an unrealistically large body twice.
+    using var source = Cv2.ImRead(RepositoryPaths.TestImage("astronaut.png"));
+    using var bust = source.Resize(new Size(512, 512));
+    Cv2.ImEncode(".jpg", bust, out var image, new ImageEncodingParam(ImwriteFlags.JpegQuality, 90));
     var at = DateTimeOffset.UtcNow;
     var id = FrameId.New(at);
     var key = ObjectKeys.Processed(station, ObjectKeys.Frame(at, id));
     await client.EnsureBucketAsync(Buckets.Processed);
-    await client.PutObjectAsync(Buckets.Processed, key, image, "image/png");
+    await client.PutObjectAsync(Buckets.Processed, key, image, "image/jpeg");
     var ack = await js.PublishAsync(Subjects.FramesProcessed(station),
         new FrameProcessed(id, station, at, Buckets.Station(station), ObjectKeys.Frame(at, id), Buckets.Processed, key, ObjectKeys.Sidecar(key), 512, 512, image.Length, "bench", at),
         ContractSerializers.For<FrameProcessed>());
