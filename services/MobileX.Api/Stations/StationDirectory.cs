@@ -62,7 +62,7 @@ public sealed class StationDirectory(
     {
         // Subscribe before the lookup so nothing published in between is missed; Observe keeps only the newest.
         var raw = Listen(Subjects.AllFramesRaw, ContractSerializers.ForReading<FrameCaptured>(), (s, m, _) => s.Observe(m, time), stoppingToken);
-        var processed = Listen(Subjects.AllFramesProcessed, ContractSerializers.ForReading<FrameProcessed>(), (s, m, trace) => s.Observe(m, trace), stoppingToken);
+        var processed = Listen(Subjects.AllFramesProcessed, ContractSerializers.ForReading<FrameProcessed>(), (s, m, trace) => s.Observe(m, live: true, trace), stoppingToken);
         var rejected = Listen(Subjects.AllFramesRejected, ContractSerializers.ForReading<FrameRejected>(), (s, _, _) => s.ObserveRejected(), stoppingToken);
 
         await SeedFromStreamAsync(stoppingToken);
@@ -190,8 +190,6 @@ public sealed class StationDirectory(
         }
 
         public ActivityContext LatestProcessedTrace { get; private set; }
-
-        public void Observe(FrameProcessed? frame, ActivityContext trace) => Observe(frame, live: true, trace);
 
         public void Observe(FrameProcessed? frame, bool live = true, ActivityContext trace = default)
         {
