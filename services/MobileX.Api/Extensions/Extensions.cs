@@ -27,6 +27,7 @@ public static class Extensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<StationDirectory>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<StationDirectory>());
+        builder.Services.AddHealthChecks().AddCheck<StationDirectoryHealthCheck>("stations");
         builder.Services.AddSingleton<LatestFrameCache>();
         builder.Services.AddScoped<AvatarService>();
 
