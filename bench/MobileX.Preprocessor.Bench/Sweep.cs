@@ -33,16 +33,11 @@ internal static class Sweep
         }
 
         var n = args.Length > 0 ? int.Parse(args[0]) : 3;
-        var bare = Time(frames, n, f =>
-        {
-            using var image = Cv2.ImDecode(f, ImreadModes.Color);
-            using var r = new Mat();
-            Cv2.Resize(image, r, new Size(512, 512), interpolation: InterpolationFlags.Area);
-            Cv2.ImEncode(".jpg", r, out var jpeg, [(int)ImwriteFlags.JpegQuality, 90]);
-        });
+        var bare = Time(frames, n, Bare);
         Console.WriteLine($"bare {bare:F2} ms");
         Stages(frames, n, bare, new CropOptions());
         Stages(frames, n, bare, new CropOptions { VerifyCascadePath = "" });
+        StreamStages(n);
         if (args is [_, "stages"])
         {
             return 0;
@@ -82,6 +77,48 @@ internal static class Sweep
         var crop = Time(frames, n, _ => { var k = i++ % decoded.Length; if (faces[k].Width > 0) { c.CropAndEncode(decoded[k], faces[k]); } });
         Console.WriteLine($"stages verify={(string.IsNullOrEmpty(options.VerifyCascadePath) ? "none" : "haar")}: decode {decode:F2} ms ({decode / bare:F2}), detect {detect:F2} ms ({detect / bare:F2}), crop+encode {crop:F2} ms ({crop / bare:F2}) of bare {bare:F2} ms");
         foreach (var m in decoded) { m.Dispose(); }
+    }
+
+    /// <summary>
+    /// One station's stream in order, as the worker sees it: with the face memory (the default) and searching every
+    /// frame whole, each against bare decode+resize+encode of the same stream frames.
+    /// </summary>
+    private static void StreamStages(int n)
+    {
+        var stream = BenchFrames.Stream(96);
+        var bare = Time(stream, n, Bare);
+        foreach (var options in new[] { new CropOptions(), new CropOptions { RescanEvery = 0 } })
+        {
+            using var c = new BustCropper(options, new FaceMemory());
+            int near = 0, larger = 0, misses = 0;
+            var detectMs = new double[3];
+            var detectCount = new int[3];
+            var ms = Time(stream, n, f =>
+            {
+                c.Decode(f, out var img);
+                using (img)
+                {
+                    var started = Stopwatch.GetTimestamp();
+                    var rejected = c.Detect(img!, out var d, "01") is not null;
+                    detectMs[(int)d.Search] += Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                    detectCount[(int)d.Search]++;
+                    if (rejected) { misses++; return; }
+                    near += d.Search == FaceSearch.NearLastFace ? 1 : 0;
+                    larger += d.Search == FaceSearch.LargerThanLastFace ? 1 : 0;
+                    c.CropAndEncode(img!, d.Face);
+                }
+            });
+            Console.WriteLine("  detect ms by search: " + string.Join(", ", Enum.GetValues<FaceSearch>().Select(k => $"{k} {detectMs[(int)k] / Math.Max(1, detectCount[(int)k]):F2} x{detectCount[(int)k]}")));
+            Console.WriteLine($"stream of {stream.Length} frames, rescanEvery={options.RescanEvery}: worker {ms:F2} ms, bare {bare:F2} ms, ratio {ms / bare:F2}; found near last face {near}, by the larger-face re-check {larger}, misses {misses} (over {(n + 1) * stream.Length} runs)");
+        }
+    }
+
+    private static void Bare(byte[] frame)
+    {
+        using var image = Cv2.ImDecode(frame, ImreadModes.Color);
+        using var r = new Mat();
+        Cv2.Resize(image, r, new Size(512, 512), interpolation: InterpolationFlags.Area);
+        Cv2.ImEncode(".jpg", r, out _, [(int)ImwriteFlags.JpegQuality, 90]);
     }
 
     private static double Time(byte[][] frames, int n, Action<byte[]> act)

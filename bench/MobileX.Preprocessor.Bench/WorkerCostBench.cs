@@ -7,11 +7,16 @@ namespace MobileX.Preprocessor.Bench;
 /// <summary>
 /// Per-frame cost of the worker's image path (decode, detect, crop, resize, encode) against the bare minimum any
 /// preprocessor pays (decode, resize to 512x512, encode) on the same 1280x720 frames. Target: Ratio &lt;= 3.
+/// <c>stream</c> is one station's webcam in frame order, as the worker gets it (searched near the last face, and
+/// re-checked whole every <see cref="CropOptions.RescanEvery"/> frames); <c>scenes</c> are unrelated frames, each
+/// searched whole at every size.
 /// </summary>
 [MemoryDiagnoser]
 public class WorkerCostBench
 {
-    private const int FrameCount = 8;
+    private const int SceneCount = 8;
+    private const int StreamLength = 96;
+    private const string Station = "01";
     private static readonly int[] JpegParams = [(int)ImwriteFlags.JpegQuality, 90];
 
     private byte[][] _frames = [];
@@ -19,11 +24,15 @@ public class WorkerCostBench
     private readonly Mat _resized = new();
     private int _next;
 
+    [Params("stream", "scenes")]
+    public string Input { get; set; } = "stream";
+
     [GlobalSetup]
     public void Setup()
     {
-        _frames = BenchFrames.Create(FrameCount);
-        _cropper = new BustCropper(new CropOptions());
+        var stream = Input == "stream";
+        _frames = stream ? BenchFrames.Stream(StreamLength) : BenchFrames.Create(SceneCount);
+        _cropper = new BustCropper(new CropOptions(), stream ? new FaceMemory() : null);
     }
 
     [GlobalCleanup]
@@ -53,7 +62,7 @@ public class WorkerCostBench
 
         using (image)
         {
-            if (cropper.Detect(image!, out var detection) is { } rejection)
+            if (cropper.Detect(image!, out var detection, Station) is { } rejection)
             {
                 throw new InvalidOperationException(rejection.Detail);
             }

@@ -86,6 +86,18 @@ public sealed class CropOptions
     [Range(0, 10000, ErrorMessage = "Preprocessor:Crop:MinSharpness must be 0 to 10000.")]
     public double MinSharpness { get; set; } = 30;
 
+    /// <summary>
+    /// A station's frames are searched near its last face, and every this many frames the whole frame is searched
+    /// again for a face at least as large; a frame where neither finds a face is searched whole at every size. 0 searches
+    /// every frame whole at every size. See <see cref="Imaging.FaceMemory"/>.
+    /// </summary>
+    [Range(0, 1000, ErrorMessage = "Preprocessor:Crop:RescanEvery must be 0 (no tracking) to 1000 frames.")]
+    public int RescanEvery { get; set; } = 8;
+
+    /// <summary>A last face older than this is not searched around: the person may have moved anywhere.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00", ErrorMessage = "Preprocessor:Crop:TrackMaxAge must be between 0 and 10 minutes.")]
+    public TimeSpan TrackMaxAge { get; set; } = TimeSpan.FromSeconds(3);
+
     /// <summary>Frames with more pixels are refused before decoding (<c>too-many-pixels</c>).</summary>
     [Range(1L, 1L << 30, ErrorMessage = "Preprocessor:Crop:MaxPixels must be 1 to 1073741824.")]
     public long MaxPixels { get; set; } = 40_000_000;

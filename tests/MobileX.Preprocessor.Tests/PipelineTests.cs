@@ -63,6 +63,7 @@ public sealed class PipelineTests(PipelineFixture fixture)
         Assert.Equal("opencv-lbp-cascade", lineage.Detector.Name);
         Assert.Equal("lbpcascade_frontalface.xml", lineage.Detector.Model);
         Assert.Contains("scaleFactor", lineage.Detector.Parameters.Keys);
+        Assert.Contains(lineage.Detector.Parameters["search"], new[] { "whole-frame", "near-last-face", "larger-than-last-face" });
         Assert.True(lineage.CropBox.X <= lineage.FaceBox.X && lineage.CropBox.Y <= lineage.FaceBox.Y
             && lineage.CropBox.X + lineage.CropBox.Width >= lineage.FaceBox.X + lineage.FaceBox.Width
             && lineage.CropBox.Y + lineage.CropBox.Height >= lineage.FaceBox.Y + lineage.FaceBox.Height);

@@ -59,6 +59,23 @@ internal static class TestFrames
         return Jpeg(image, 50);
     }
 
+    /// <summary>A second, unrelated person: the portrait pasted into <paramref name="frame"/> (inside it) at (x, y), scaled.</summary>
+    public static Rect AddPerson(Mat frame, int x, int y, double scale)
+    {
+        using var portrait = new Mat();
+        Cv2.Resize(Portrait.Value, portrait, new Size(0, 0), scale, scale, scale < 1 ? InterpolationFlags.Area : InterpolationFlags.Cubic);
+        using (var dst = new Mat(frame, new Rect(x, y, portrait.Width, portrait.Height)))
+        {
+            portrait.CopyTo(dst);
+        }
+
+        return new Rect(x + (int)Math.Round(PortraitFace.X * scale), y + (int)Math.Round(PortraitFace.Y * scale),
+            (int)Math.Round(PortraitFace.Width * scale), (int)Math.Round(PortraitFace.Height * scale));
+    }
+
+    /// <summary>The scene's background with nobody in it.</summary>
+    public static Mat Empty() => Background();
+
     private static Mat Background()
     {
         // A smooth gradient with mild noise looks more like a room than a flat colour, and gives the detector nothing to find.

@@ -1,5 +1,6 @@
 using MobileX.Messaging;
 using MobileX.Preprocessor;
+using MobileX.Preprocessor.Imaging;
 using MobileX.Preprocessor.Processing;
 using MobileX.Preprocessor.Telemetry;
 using Microsoft.Extensions.Options;
@@ -27,6 +28,7 @@ public static class PreprocessorExtensions
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<PreprocessorTelemetry>();
+        builder.Services.AddSingleton<FaceMemory>(sp => new FaceMemory(sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<FrameHandler>();
         builder.Services.AddSingleton<PreprocessorWorker>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PreprocessorWorker>());

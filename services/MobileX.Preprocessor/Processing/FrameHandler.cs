@@ -77,7 +77,7 @@ public sealed class FrameHandler(IAmazonS3 s3, INatsJSContext js, PreprocessorTe
             FaceDetection detection;
             using (Stage(PreprocessorTelemetry.Stages.Detect))
             {
-                rejection = cropper.Detect(image, out detection);
+                rejection = cropper.Detect(image, out detection, frame.StationId.ToString());
             }
 
             if (rejection is not null)
@@ -96,7 +96,7 @@ public sealed class FrameHandler(IAmazonS3 s3, INatsJSContext js, PreprocessorTe
             var processedAt = time.GetUtcNow();
             var lineage = new ProcessedLineage(
                 frame.FrameId, frame.StationId, frame.CapturedAt, frame.Bucket, frame.Key, sourceSha, image.Width, image.Height,
-                new DetectorInfo(cropper.Name, cropper.Model, cropper.Parameters),
+                new DetectorInfo(cropper.Name, cropper.Model, cropper.ParametersFor(detection)),
                 ToBox(crop.Face), ToBox(crop.CropBox), crop.Size, crop.Size, outputSha, PreprocessorTelemetry.WorkerVersion,
                 processedAt, time.GetElapsedTime(started).TotalMilliseconds);
 

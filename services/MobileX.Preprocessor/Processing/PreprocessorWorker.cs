@@ -25,6 +25,7 @@ public sealed class PreprocessorWorker(
     INatsJSContext js,
     IAmazonS3 s3,
     FrameHandler handler,
+    FaceMemory faces,
     PreprocessorTelemetry telemetry,
     IOptions<PreprocessorOptions> options,
     IOptions<StreamOptions> streamOptions,
@@ -81,7 +82,7 @@ public sealed class PreprocessorWorker(
 
     private async Task RunLoopAsync(INatsJSConsumer consumer, int loop, CancellationToken cancellationToken)
     {
-        using var cropper = new BustCropper(_options.Crop);
+        using var cropper = new BustCropper(_options.Crop, faces);
         var consumeOpts = new NatsJSConsumeOpts { MaxMsgs = _options.PrefetchPerLoop };
         while (!cancellationToken.IsCancellationRequested)
         {
