@@ -80,6 +80,13 @@ public sealed class FrameHandler(IAmazonS3 s3, INatsJSContext js, PreprocessorTe
                 rejection = cropper.Detect(image, out detection, frame.StationId.ToString());
             }
 
+            if (detection.Face.Width > 0)
+            {
+                var search = BustCropper.SearchName(detection.Search);
+                Activity.Current?.SetTag("mobilex.face.search", search);
+                telemetry.FaceFound(search);
+            }
+
             if (rejection is not null)
             {
                 return await RejectAsync(frame, rejection, cancellationToken);

@@ -29,6 +29,7 @@ public sealed class PreprocessorTelemetry : IDisposable
     private readonly Counter<long> _rejected;
     private readonly Counter<long> _deadLettered;
     private readonly Counter<long> _retried;
+    private readonly Counter<long> _faces;
     private readonly Histogram<double> _stageDuration;
     private readonly Histogram<double> _latency;
     private long _lag;
@@ -40,6 +41,9 @@ public sealed class PreprocessorTelemetry : IDisposable
         _rejected = _meter.CreateCounter<long>("mobilex.preprocessor.frames.rejected", "{frame}", "Frames refused, by reason.");
         _deadLettered = _meter.CreateCounter<long>("mobilex.preprocessor.frames.dead_lettered", "{frame}", "Messages given up on after their maximum deliveries.");
         _retried = _meter.CreateCounter<long>("mobilex.preprocessor.frames.retried", "{frame}", "Deliveries nak'ed after a transient fault.");
+        // How faces were found shows whether the face memory is working: a rising share of whole-frame searches
+        // means stations whose faces keep being lost, and the detect stage's cost with them.
+        _faces = _meter.CreateCounter<long>("mobilex.preprocessor.faces.found", "{face}", "Faces found, by the search that found them (tag search).");
         _stageDuration = _meter.CreateHistogram<double>("mobilex.preprocessor.stage.duration", "ms", "Time per frame in each stage.");
         _latency = _meter.CreateHistogram<double>("mobilex.preprocessor.capture_to_processed", "ms", "Time from capture to the processed or rejected event.");
         _meter.CreateObservableGauge("mobilex.preprocessor.consumer.lag", () => Interlocked.Read(ref _lag), "{message}", "Raw frames not yet delivered to the shared consumer.");
@@ -52,6 +56,8 @@ public sealed class PreprocessorTelemetry : IDisposable
     public void Rejected(string reason) => _rejected.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
     public void DeadLettered() => _deadLettered.Add(1);
+
+    public void FaceFound(string search) => _faces.Add(1, new KeyValuePair<string, object?>("search", search));
 
     public void Retried() => _retried.Add(1);
 
