@@ -1,5 +1,6 @@
 using MobileX.Contracts;
 using MobileX.Preprocessor.Imaging;
+using MobileX.Testing;
 using OpenCvSharp;
 
 namespace MobileX.Preprocessor.Tests;
@@ -110,6 +111,37 @@ public sealed class FaceTrackingTests
         Assert.Equal(FaceSearch.LargerThanLastFace, last.Search);
         Assert.True(Area(last.Face & larger) >= 0.5 * Area(larger), $"Expected the larger face {larger}, got {last.Face}.");
         Assert.All(found.Take(Options.RescanEvery).Skip(1), f => Assert.Equal(FaceSearch.NearLastFace, f.Search));
+    }
+
+    [Fact]
+    public void Something_only_the_finder_takes_for_a_face_is_dropped_at_the_next_re_check()
+    {
+        // The nearby search trusts the LBP finder alone, and the finder alone takes the cat in chelsea.png for a face.
+        // Plant that as a station's last face, as if a person had just left a frame with a cat-like poster behind.
+        using var photo = Cv2.ImRead(RepositoryPaths.TestImage("chelsea.png"), ImreadModes.Color);
+        using var grey = new Mat();
+        using var equalised = new Mat();
+        Cv2.CvtColor(photo, grey, ColorConversionCodes.BGR2GRAY);
+        Cv2.EqualizeHist(grey, equalised);
+        using var finder = new CascadeClassifier(CropOptions.DefaultCascadePath);
+        var fooled = finder.DetectMultiScale(equalised, 1.1, 2, HaarDetectionTypes.ScaleImage, new Size(24, 24));
+        Assert.NotEmpty(fooled);
+
+        var memory = new FaceMemory();
+        var options = new CropOptions { RescanEvery = 2 };
+        memory.Remember("01", photo.Size(), new TrackedFace(fooled.MaxBy(r => r.Width * r.Height), 1.0), rescanned: true);
+        using var cropper = new BustCropper(options, memory);
+        var reasons = new List<string?>();
+        for (var i = 0; i < options.RescanEvery + 1; i++)
+        {
+            using var image = Decode(photo);
+            reasons.Add(cropper.Detect(image, out _, "01")?.Reason);
+        }
+
+        // By the re-check (frame RescanEvery) the verifier has seen it: no-face, and the station's face is forgotten.
+        Assert.Equal(RejectionReasons.NoFace, reasons[options.RescanEvery - 1]);
+        Assert.Equal(RejectionReasons.NoFace, reasons[^1]);
+        Assert.False(memory.TryGetPrior("01", photo.Size(), options, out _, out _));
     }
 
     private static FaceDetection DetectOk(BustCropper cropper, Mat scene, string station)

@@ -216,7 +216,8 @@ public sealed class BustCropper : IDisposable
         var memory = track is null ? null : _memory;
         Rect[] faces = [];
         var search = FaceSearch.WholeFrame;
-        if (memory is not null && memory.TryGetPrior(track!, image.Size(), _options, out var prior, out var rescan))
+        var rescan = false;
+        if (memory is not null && memory.TryGetPrior(track!, image.Size(), _options, out var prior, out rescan))
         {
             // Only the largest face counts, so the periodic re-check skips every size below the station's face: that
             // is where a cascade spends most of its time. Faces shrink a little between frames, hence the margin.
@@ -224,7 +225,7 @@ public sealed class BustCropper : IDisposable
             {
                 search = FaceSearch.LargerThanLastFace;
             }
-            else if ((faces = SearchNear(prior, scale)).Length > 0)
+            else if ((faces = SearchNear(prior, scale, verify: rescan)).Length > 0)
             {
                 search = FaceSearch.NearLastFace;
             }
@@ -253,7 +254,7 @@ public sealed class BustCropper : IDisposable
             (int)Math.Round(largest.Y / scale),
             (int)Math.Round(largest.Width / scale),
             (int)Math.Round(largest.Height / scale)) & new Rect(0, 0, image.Width, image.Height);
-        memory?.Remember(track!, image.Size(), new TrackedFace(face, _ratios[index]), rescanned: search != FaceSearch.NearLastFace);
+        memory?.Remember(track!, image.Size(), new TrackedFace(face, _ratios[index]), rescanned: rescan || search != FaceSearch.NearLastFace);
         if (face.Width < _options.MinFaceSize)
         {
             return new Rejection(Contracts.RejectionReasons.FaceTooSmall, $"The largest face is {face.Width} px wide, below Preprocessor:Crop:MinFaceSize {_options.MinFaceSize}.");
@@ -355,10 +356,11 @@ public sealed class BustCropper : IDisposable
     /// <summary>
     /// Runs the finder alone in a window around the station's last face, at sizes near its own, and sizes what it finds
     /// with the station's finder-to-verifier ratio. The window and the band of sizes are a few percent of a whole-frame
-    /// search, and skipping the verifier saves most of the rest: the face was verified where it was, and the periodic
-    /// re-check verifies it again every <see cref="CropOptions.RescanEvery"/> frames.
+    /// search, and skipping the verifier saves most of the rest: the face was verified where it was. On a re-check
+    /// frame (<paramref name="verify"/>) the verifier runs, so something the finder alone mistakes for a face (a
+    /// poster, once the person has left) is kept for at most <see cref="CropOptions.RescanEvery"/> frames.
     /// </summary>
-    private Rect[] SearchNear(TrackedFace prior, double scale)
+    private Rect[] SearchNear(TrackedFace prior, double scale, bool verify)
     {
         var side = prior.Face.Width * scale;
         var expected = side / prior.Ratio;
@@ -379,6 +381,16 @@ public sealed class BustCropper : IDisposable
         using var roi = new Mat(_equalised, window);
         var found = _cascade.DetectMultiScale(roi, _options.ScaleFactor, _options.MinNeighbors, HaarDetectionTypes.ScaleImage,
             new Size(min, min), new Size(max, max));
+        if (verify)
+        {
+            for (var i = 0; i < found.Length; i++)
+            {
+                found[i] = new Rect(found[i].X + window.X, found[i].Y + window.Y, found[i].Width, found[i].Height);
+            }
+
+            return Verify(found);
+        }
+
         for (var i = 0; i < found.Length; i++)
         {
             var width = found[i].Width * prior.Ratio;
