@@ -40,7 +40,10 @@ public sealed class FaceMemory(TimeProvider time)
         return true;
     }
 
-    /// <summary>Records the face a search found; <paramref name="rescanned"/> (a search of the whole frame) restarts the count to the next re-check.</summary>
+    /// <summary>
+    /// Records the face a search found; <paramref name="rescanned"/> (a whole-frame search, or any search on a re-check
+    /// frame, all of them verified) restarts the count to the next re-check.
+    /// </summary>
     public void Remember(string track, Size frame, TrackedFace face, bool rescanned)
     {
         var since = !rescanned && _entries.TryGetValue(track, out var previous) ? previous.SinceRescan + 1 : 0;
