@@ -59,30 +59,24 @@ public static class AvatarsApi
         return new SeeOtherResult($"/api/avatars/{avatarId}");
     }
 
-    internal static async Task<IResult> GetAvatar(string id, IAmazonS3 s3, CancellationToken cancellationToken)
+    internal static Task<IResult> GetAvatar(string id, IAmazonS3 s3, CancellationToken cancellationToken) =>
+        GetAvatarObject(id, AvatarKeys.Image, contentType: null, s3, cancellationToken);
+
+    internal static Task<IResult> GetLineage(string id, IAmazonS3 s3, CancellationToken cancellationToken) =>
+        GetAvatarObject(id, AvatarKeys.Lineage, "application/json", s3, cancellationToken);
+
+    /// <summary>One of an avatar's objects by id; <paramref name="contentType"/> null serves the stored type.</summary>
+    private static async Task<IResult> GetAvatarObject(string id, Func<FrameId, string> key, string? contentType, IAmazonS3 s3, CancellationToken cancellationToken)
     {
         if (!FrameId.TryParse(id, out var avatarId))
         {
             return Problems.NotFound("Unknown avatar", $"'{id}' is not an avatar id (32 hex digits).");
         }
 
-        var image = await s3.GetObjectOrNullAsync(Buckets.Avatars, AvatarKeys.Image(avatarId), cancellationToken);
-        return image is null
+        var stored = await s3.GetObjectOrNullAsync(Buckets.Avatars, key(avatarId), cancellationToken);
+        return stored is null
             ? Problems.NotFound("Unknown avatar", $"No avatar {avatarId}.")
-            : TypedResults.Bytes(image.Content, image.ContentType ?? "application/octet-stream");
-    }
-
-    internal static async Task<IResult> GetLineage(string id, IAmazonS3 s3, CancellationToken cancellationToken)
-    {
-        if (!FrameId.TryParse(id, out var avatarId))
-        {
-            return Problems.NotFound("Unknown avatar", $"'{id}' is not an avatar id (32 hex digits).");
-        }
-
-        var lineage = await s3.GetObjectOrNullAsync(Buckets.Avatars, AvatarKeys.Lineage(avatarId), cancellationToken);
-        return lineage is null
-            ? Problems.NotFound("Unknown avatar", $"No avatar {avatarId}.")
-            : TypedResults.Bytes(lineage.Content, "application/json");
+            : TypedResults.Bytes(stored.Content, contentType ?? stored.ContentType ?? "application/octet-stream");
     }
 
     /// <summary>303 See Other: the POST made a new resource; the client GETs it.</summary>

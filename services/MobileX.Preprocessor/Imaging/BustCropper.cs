@@ -113,12 +113,8 @@ public sealed class BustCropper : IDisposable
             ["jpegQuality"] = options.JpegQuality.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["rescanEvery"] = (_memory is null ? 0 : options.RescanEvery).ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
-        _parameters =
-        [
-            new Dictionary<string, string>(parameters) { ["search"] = SearchName(FaceSearch.WholeFrame) },
-            new Dictionary<string, string>(parameters) { ["search"] = SearchName(FaceSearch.NearLastFace) },
-            new Dictionary<string, string>(parameters) { ["search"] = SearchName(FaceSearch.LargerThanLastFace) },
-        ];
+        // One dictionary per search, indexed by its value, so a frame's lineage costs no allocation.
+        _parameters = [.. Enum.GetValues<FaceSearch>().Select(search => new Dictionary<string, string>(parameters) { ["search"] = SearchName(search) })];
     }
 
     /// <summary>The lineage's <c>search</c> parameter: where the face this crop is built on was looked for.</summary>
@@ -381,13 +377,13 @@ public sealed class BustCropper : IDisposable
         using var roi = new Mat(_equalised, window);
         var found = _cascade.DetectMultiScale(roi, _options.ScaleFactor, _options.MinNeighbors, HaarDetectionTypes.ScaleImage,
             new Size(min, min), new Size(max, max));
+        for (var i = 0; i < found.Length; i++)
+        {
+            found[i] = new Rect(found[i].X + window.X, found[i].Y + window.Y, found[i].Width, found[i].Height);
+        }
+
         if (verify)
         {
-            for (var i = 0; i < found.Length; i++)
-            {
-                found[i] = new Rect(found[i].X + window.X, found[i].Y + window.Y, found[i].Width, found[i].Height);
-            }
-
             return Verify(found);
         }
 
@@ -396,8 +392,8 @@ public sealed class BustCropper : IDisposable
             var width = found[i].Width * prior.Ratio;
             var height = found[i].Height * prior.Ratio;
             found[i] = new Rect(
-                (int)Math.Round(window.X + found[i].X + ((found[i].Width - width) / 2)),
-                (int)Math.Round(window.Y + found[i].Y + ((found[i].Height - height) / 2)),
+                (int)Math.Round(found[i].X + ((found[i].Width - width) / 2)),
+                (int)Math.Round(found[i].Y + ((found[i].Height - height) / 2)),
                 (int)Math.Round(width),
                 (int)Math.Round(height));
             _ratios.Add(prior.Ratio);
