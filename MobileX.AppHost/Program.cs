@@ -30,14 +30,14 @@ var stationUsers = builder.Configuration.GetValue(CaptureBuilderExtensions.Stati
     : [];
 
 // Pipeline: stations capture into their buckets and subjects; the preprocessor turns frames into busts.
-builder.AddProject<Projects.MobileX_Capture>("capture")
+builder.AddService<Projects.MobileX_Capture>("capture")
     .WithReference(nats).WaitFor(nats)
     .WithReference(minio).WaitFor(minio)
     .WithStations(stations, stationUsers)
     .WithHttpHealthCheck("/health");
 
 // Replicas share one durable consumer, so adding replicas scales it out.
-builder.AddProject<Projects.MobileX_Preprocessor>("preprocessor")
+builder.AddService<Projects.MobileX_Preprocessor>("preprocessor")
     .WithReplicas(2)
     .WithReference(nats).WaitFor(nats)
     .WithReference(minio).WaitFor(minio);

@@ -1,3 +1,4 @@
+using MobileX.AppHost.Infrastructure;
 using MobileX.Contracts;
 
 namespace MobileX.AppHost.Inference;
@@ -16,7 +17,7 @@ public static class InferenceBuilderExtensions
     public static IResourceBuilder<ProjectResource> AddInferenceAdapter(this IDistributedApplicationBuilder builder, string name)
     {
         var backend = builder.Configuration[BackendKey] is { Length: > 0 } configured ? configured : InferenceApi.Backends.Local;
-        var inference = builder.AddProject<Projects.MobileX_Inference>(name)
+        var inference = builder.AddService<Projects.MobileX_Inference>(name)
             .WithEnvironment("Inference__Backend", backend)
             .WithHttpHealthCheck("/health");
 

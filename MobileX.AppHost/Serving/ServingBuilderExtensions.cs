@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using MobileX.AppHost.Infrastructure;
 using MobileX.AppHost.Minio;
 using MobileX.AppHost.Nats;
 
@@ -20,7 +21,7 @@ internal static class ServingBuilderExtensions
         var replicas = builder.Configuration.GetValue("MobileX:Api:Replicas", 2);
         var port = builder.Configuration.GetValue("MobileX:Gateway:Port", 8080);
 
-        var gateway = builder.AddProject<Projects.MobileX_Gateway>("gateway")
+        var gateway = builder.AddService<Projects.MobileX_Gateway>("gateway")
             .WithEndpoint("http", e => e.Port = port)
             .WithExternalHttpEndpoints()
             .WithHttpHealthCheck("/health")
@@ -29,9 +30,7 @@ internal static class ServingBuilderExtensions
         for (var i = 1; i <= replicas; i++)
         {
             var name = $"api-{i}";
-            var api = builder.AddProject<Projects.MobileX_Api>(name)
-                // Every replica reads the same launch profile; a fixed port there would make them collide.
-                .WithEndpoint("http", e => e.Port = null)
+            var api = builder.AddService<Projects.MobileX_Api>(name)
                 .WithReference(nats).WaitFor(nats)
                 .WithReference(minio).WaitFor(minio)
                 .WithReference(inference)
