@@ -24,8 +24,12 @@ public static class MinioBuilderExtensions
     public const int DefaultPort = 9000;
     public const int DefaultConsolePort = 9001;
 
-    /// <summary>The s3rver entry point that set-up installs (tools/s3rver, `npm ci`).</summary>
-    public const string S3rverRelativePath = "tools/s3rver/node_modules/s3rver/bin/s3rver.js";
+    /// <summary>
+    /// MobileX's s3rver launcher: it recovers from a crash mid-write (rolls interrupted writes back or forward,
+    /// quarantines damaged objects) and makes every write atomic, around the s3rver that set-up installs beside it
+    /// (tools/s3rver, `npm ci`).
+    /// </summary>
+    public const string S3rverRelativePath = "tools/s3rver/mobilex-s3rver.js";
 
     /// <summary>
     /// Adds an S3-compatible store named <paramref name="name"/>. Containers mode runs minio/minio; Local mode runs
@@ -85,7 +89,7 @@ public static class MinioBuilderExtensions
         var script = builder.Configuration[S3rverPathSetting] is { Length: > 0 } configured
             ? Path.GetFullPath(configured)
             : Path.Combine(infrastructure.RepositoryRoot, S3rverRelativePath);
-        if (!File.Exists(script))
+        if (!File.Exists(script) || !Directory.Exists(Path.Combine(Path.GetDirectoryName(script)!, "node_modules", "s3rver")))
         {
             throw new InfrastructureNotInstalledException(
                 $"The s3rver S3 server is not installed at {script}. Run ./mobilex.sh setup (it runs " +

@@ -93,24 +93,22 @@ public static class S3ObjectExtensions
         }
     }
 
-    /// <summary>Creates the bucket unless it exists. Uses HeadBucket, which every S3-compatible server implements.</summary>
+    /// <summary>Creates <paramref name="bucket"/> unless it exists; safe to call from many replicas at once.</summary>
+    /// <remarks>
+    /// A create that the server refuses as already done is the cheap existence check: a HEAD of the bucket first
+    /// would be a second request, and s3rver serves HEAD by listing the bucket, so one damaged object in it would
+    /// make the check fail for ever.
+    /// </remarks>
     public static async Task EnsureBucketAsync(this IAmazonS3 s3, string bucket, CancellationToken cancellationToken = default)
     {
         using var activity = StartActivity("EnsureBucket", bucket, key: null);
         try
         {
-            await s3.HeadBucketAsync(new HeadBucketRequest { BucketName = bucket }, cancellationToken).ConfigureAwait(false);
+            await s3.PutBucketAsync(new PutBucketRequest { BucketName = bucket }, cancellationToken).ConfigureAwait(false);
         }
-        catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+        catch (AmazonS3Exception ex) when (ex.ErrorCode is "BucketAlreadyOwnedByYou" or "BucketAlreadyExists")
         {
-            try
-            {
-                await s3.PutBucketAsync(new PutBucketRequest { BucketName = bucket }, cancellationToken).ConfigureAwait(false);
-            }
-            catch (AmazonS3Exception put) when (put.ErrorCode is "BucketAlreadyOwnedByYou" or "BucketAlreadyExists")
-            {
-                // Another replica created it between our HEAD and PUT.
-            }
+            // Exists already: made by an earlier run or by another replica.
         }
     }
 

@@ -15,8 +15,11 @@ public static class RepositoryPaths
         return File.Exists(path) ? path : throw new FileNotFoundException($"Test image {path} is missing; tests expect ../shared/testdata beside the repository.", path);
     }
 
-    /// <summary>The s3rver entry point installed by set-up.</summary>
-    public static string S3rverScript => Path.Combine(Root, "tools", "s3rver", "node_modules", "s3rver", "bin", "s3rver.js");
+    /// <summary>
+    /// MobileX's s3rver launcher (crash recovery and atomic writes around the s3rver that set-up installs), the same
+    /// one the AppHost runs.
+    /// </summary>
+    public static string S3rverScript => Path.Combine(Root, "tools", "s3rver", "mobilex-s3rver.js");
 
     private static string FindRoot()
     {

@@ -24,15 +24,17 @@ public sealed class S3ServerFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync() => await StartAsync();
 
-    public async Task StartAsync()
+    /// <summary>Starts (or restarts) the server on the same port and data directory.</summary>
+    /// <param name="environment">Extra environment, e.g. <c>MOBILEX_S3RVER_FULL_SCAN=1</c> to force the damage scan.</param>
+    public async Task StartAsync(IDictionary<string, string>? environment = null)
     {
         var script = RepositoryPaths.S3rverScript;
-        if (!File.Exists(script))
+        if (!File.Exists(script) || !Directory.Exists(Path.Combine(Path.GetDirectoryName(script)!, "node_modules", "s3rver")))
         {
-            throw new InvalidOperationException($"s3rver is not installed at {script}: run ./mobilex.sh setup.");
+            throw new InvalidOperationException($"s3rver is not installed beside {script}: run ./mobilex.sh setup.");
         }
 
-        _server = await ServerProcess.StartAsync("node", [script, "-d", DataDirectory, "-a", "127.0.0.1", "-p", Port.ToString(), "--no-vhost-buckets", "--silent"], Port);
+        _server = await ServerProcess.StartAsync("node", [script, "-d", DataDirectory, "-a", "127.0.0.1", "-p", Port.ToString(), "--no-vhost-buckets", "--silent"], Port, environment);
     }
 
     public async Task StopAsync()
@@ -43,6 +45,9 @@ public sealed class S3ServerFixture : IAsyncLifetime
             _server = null;
         }
     }
+
+    /// <summary>What the server printed (its recovery summary and any quarantined object), while it runs.</summary>
+    public string Output => _server?.Output ?? string.Empty;
 
     /// <summary>A client configured the way ServiceDefaults configures services.</summary>
     public IAmazonS3 CreateClient() => S3ClientExtensions.CreateClient(new S3ClientSettings
@@ -56,13 +61,21 @@ public sealed class S3ServerFixture : IAsyncLifetime
     public async ValueTask DisposeAsync()
     {
         await StopAsync();
-        try
+        // The launcher keeps its journal and any quarantined objects beside the data directory, not inside it
+        // (every folder inside is served as a bucket).
+        foreach (var directory in new[] { DataDirectory, DataDirectory + ".journal", DataDirectory + ".quarantine" })
         {
-            Directory.Delete(DataDirectory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Best effort.
+            try
+            {
+                if (Directory.Exists(directory))
+                {
+                    Directory.Delete(directory, recursive: true);
+                }
+            }
+            catch (IOException)
+            {
+                // Best effort.
+            }
         }
     }
 }
