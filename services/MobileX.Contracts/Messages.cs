@@ -98,6 +98,43 @@ public sealed record DeadLetter(
     public const int SchemaVersion = 1;
 }
 
+/// <summary>
+/// A station's delivery health, published by the capture every few seconds on <c>mobilex.stations.NN.health</c>.
+/// <see cref="State"/> is one of <see cref="StationHealthStates"/>; <see cref="Reason"/> says why when it is not ok.
+/// </summary>
+public sealed record StationHealth(
+    StationId StationId,
+    string State,
+    string? Reason,
+    DateTimeOffset? FailingSince,
+    DateTimeOffset? LastPublishedAt,
+    int QueuedFrames,
+    long DroppedFrames,
+    DateTimeOffset ReportedAt,
+    int Version = StationHealth.SchemaVersion) : IMobileXMessage
+{
+    public const int SchemaVersion = 1;
+}
+
+/// <summary>Values of <see cref="StationHealth.State"/> and of the API's station health.</summary>
+public static class StationHealthStates
+{
+    /// <summary>Frames are stored and published.</summary>
+    public const string Ok = "ok";
+
+    /// <summary>The station has not stored or published a frame for longer than the capture's <c>FailingAfter</c>.</summary>
+    public const string Failing = "failing";
+
+    /// <summary>The station stopped on an error (its source failed); it will not recover by itself.</summary>
+    public const string Stopped = "stopped";
+
+    /// <summary>API only: no report arrived for longer than the API's <c>StationSilentAfter</c>.</summary>
+    public const string Silent = "silent";
+
+    /// <summary>API only: no report has arrived since the API started.</summary>
+    public const string Unknown = "unknown";
+}
+
 /// <summary>Why preprocessing refused a frame; the values travel in <see cref="FrameRejected.Reason"/>.</summary>
 public static class RejectionReasons
 {
@@ -137,6 +174,7 @@ public static class FrameMetadata
 [JsonSerializable(typeof(FrameRejected))]
 [JsonSerializable(typeof(AvatarCreated))]
 [JsonSerializable(typeof(DeadLetter))]
+[JsonSerializable(typeof(StationHealth))]
 [JsonSerializable(typeof(ProcessedLineage))]
 [JsonSerializable(typeof(AvatarLineage))]
 public sealed partial class ContractsJsonContext : JsonSerializerContext;

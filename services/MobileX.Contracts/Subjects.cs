@@ -17,6 +17,15 @@ public static class Subjects
     /// <summary><c>mobilex.stations.NN.frames.rejected</c>: a frame was refused by preprocessing, with a reason.</summary>
     public static string FramesRejected(StationId station) => $"{Prefix}.stations.{station}.frames.rejected";
 
+    /// <summary>
+    /// <c>mobilex.stations.NN.health</c>: the capture's periodic report of whether the station can store and publish
+    /// (<see cref="StationHealth"/>). Core NATS only: no stream keeps it, since only the newest report matters.
+    /// </summary>
+    public static string StationHealth(StationId station) => $"{Prefix}.stations.{station}.health";
+
+    /// <summary>Every station's health reports.</summary>
+    public const string AllStationHealth = Prefix + ".stations.*.health";
+
     /// <summary>Every subject a station may publish under; the station's NATS user is limited to it.</summary>
     public static string StationPublishScope(StationId station) => $"{Prefix}.stations.{station}.>";
 

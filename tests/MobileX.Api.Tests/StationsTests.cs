@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using MobileX.Contracts;
+using MobileX.Messaging;
+using NATS.Client.JetStream;
 using MobileX.Testing;
 using Xunit;
 
@@ -28,6 +30,58 @@ public sealed class StationsTests(ServingFixture fixture)
         var three = stations.Single(s => s.GetProperty("id").GetString() == "03");
         Assert.Equal(JsonValueKind.Null, three.GetProperty("latestProcessedKey").ValueKind);
         Assert.Equal(JsonValueKind.String, three.GetProperty("latestRawKey").ValueKind);
+    }
+
+    [Fact]
+    public async Task Lag_counts_raw_frames_without_an_outcome_and_how_far_the_newest_outcome_trails_in_capture_time()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var http = fixture.CreateGatewayClient();
+        var station = new StationId(8);
+        var start = DateTimeOffset.UtcNow.AddMinutes(-1);
+        var first = await fixture.SeedRawAsync(station, start);
+        await fixture.SeedRawAsync(station, start.AddSeconds(1));
+        await fixture.SeedRawAsync(station, start.AddSeconds(2.5));
+        var rejected = new FrameRejected(first.FrameId, station, first.CapturedAt, first.Bucket, first.Key,
+            RejectionReasons.NoFace, "test", DateTimeOffset.UtcNow);
+        (await fixture.JetStream.PublishAsync(Subjects.FramesRejected(station), rejected, ContractSerializers.For<FrameRejected>(), cancellationToken: ct)).EnsureSuccess();
+
+        // Both replicas follow the same subjects; poll until the one that answers has seen all four events.
+        JsonElement eight = default;
+        await Poll.UntilAsync(async () =>
+        {
+            var stations = await http.GetFromJsonAsync<JsonElement[]>("/api/stations", ct);
+            eight = stations!.Single(s => s.GetProperty("id").GetString() == "08");
+            return eight.GetProperty("rejected").GetInt64() >= 1 && eight.GetProperty("raw").GetInt64() >= 3;
+        }, "station 08's events seen");
+
+        Assert.Equal(2, eight.GetProperty("lagFrames").GetInt64());
+        Assert.Equal(2.5, eight.GetProperty("lagSeconds").GetDouble(), precision: 3);
+    }
+
+    [Fact]
+    public async Task A_station_whose_capture_reports_failing_is_shown_failing_with_the_reason()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var http = fixture.CreateGatewayClient();
+        var station = new StationId(9);
+        const string reason = "Station 09 has delivered no frame for 12 s: cannot store frames: connection refused";
+        var report = new StationHealth(station, StationHealthStates.Failing, reason, DateTimeOffset.UtcNow.AddSeconds(-12), null, 40, 0, DateTimeOffset.UtcNow);
+
+        JsonElement nine = default;
+        await Poll.UntilAsync(async () =>
+        {
+            // Core NATS: a report sent before a replica subscribed is gone, so keep reporting, as the capture does.
+            await fixture.JetStream.Connection.PublishAsync(Subjects.StationHealth(station), report, serializer: ContractSerializers.For<StationHealth>(), cancellationToken: ct);
+            var stations = await http.GetFromJsonAsync<JsonElement[]>("/api/stations", ct);
+            nine = stations!.Single(s => s.GetProperty("id").GetString() == "09");
+            return nine.GetProperty("health").GetString() == StationHealthStates.Failing;
+        }, "station 09 shown failing");
+
+        Assert.Equal(reason, nine.GetProperty("healthReason").GetString());
+        var stations = await http.GetFromJsonAsync<JsonElement[]>("/api/stations", ct);
+        // A station whose capture never reported since the replica started is unknown, not ok.
+        Assert.Equal(StationHealthStates.Unknown, stations!.Single(s => s.GetProperty("id").GetString() == "10").GetProperty("health").GetString());
     }
 
     [Fact]

@@ -14,6 +14,13 @@ public sealed class ApiOptions
     [Range(1, 99, ErrorMessage = "Api:StationCount must be 1 to 99.")]
     public int StationCount { get; set; } = 10;
 
+    /// <summary>
+    /// A station whose capture has sent no health report for this long is shown silent. Captures report every
+    /// 5 s by default, so the default allows a few lost reports.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00", ErrorMessage = "Api:StationSilentAfter must be 1 second to 1 hour.")]
+    public TimeSpan StationSilentAfter { get; set; } = TimeSpan.FromSeconds(20);
+
     /// <summary>Widest time range one browse request may cover, in hours (one listing per hour prefix).</summary>
     [Range(1, 24 * 31, ErrorMessage = "Api:MaxBrowseHours must be 1 to 744.")]
     public int MaxBrowseHours { get; set; } = 168;

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using MobileX.Api.Extensions;
@@ -12,6 +13,10 @@ using NATS.Client.JetStream.Models;
 namespace MobileX.Api.Stations;
 
 /// <summary>A station's live status as the API reports it.</summary>
+/// <param name="Health">One of <see cref="StationHealthStates"/>: the station's last report, or silent/unknown.</param>
+/// <param name="HealthReason">Why the station is not ok, naming it; null when it is.</param>
+/// <param name="LagFrames">Raw frames with no outcome (processed or rejected) yet: how far preprocessing is behind.</param>
+/// <param name="LagSeconds">Capture time of the newest raw frame minus that of the newest outcome; 0 when none is behind.</param>
 public sealed record StationStatus(
     StationId Id,
     DateTimeOffset? LastFrameAt,
@@ -20,25 +25,42 @@ public sealed record StationStatus(
     long Processed,
     long Rejected,
     string? LatestRawKey,
-    string? LatestProcessedKey);
+    string? LatestProcessedKey,
+    string Health,
+    string? HealthReason,
+    long LagFrames,
+    double LagSeconds);
 
 /// <summary>
 /// The latest frames and counts of every station, kept from the live NATS subjects so that no request scans the lake.
 /// At start-up it seeds itself from the FRAMES stream: per-subject counts and the last message of each station's
 /// raw and processed subjects.
 /// </summary>
-public sealed class StationDirectory(
-    INatsConnection nats,
-    INatsJSContext js,
-    IOptions<ApiOptions> options,
-    IOptions<StreamOptions> streamOptions,
-    TimeProvider time,
-    ILogger<StationDirectory> logger) : BackgroundService
+public sealed class StationDirectory : BackgroundService
 {
     private static readonly TimeSpan FpsWindow = TimeSpan.FromSeconds(10);
 
-    private readonly ConcurrentDictionary<StationId, Station> _stations = new(
-        StationId.Range(options.Value.StationCount).Select(id => KeyValuePair.Create(id, new Station(id))));
+    private readonly INatsConnection nats;
+    private readonly INatsJSContext js;
+    private readonly IOptions<ApiOptions> options;
+    private readonly IOptions<StreamOptions> streamOptions;
+    private readonly TimeProvider time;
+    private readonly ILogger<StationDirectory> logger;
+    private readonly ConcurrentDictionary<StationId, Station> _stations;
+
+    public StationDirectory(
+        INatsConnection nats,
+        INatsJSContext js,
+        IOptions<ApiOptions> options,
+        IOptions<StreamOptions> streamOptions,
+        IMeterFactory meterFactory,
+        TimeProvider time,
+        ILogger<StationDirectory> logger)
+    {
+        (this.nats, this.js, this.options, this.streamOptions, this.time, this.logger) = (nats, js, options, streamOptions, time, logger);
+        _stations = new(StationId.Range(options.Value.StationCount).Select(id => KeyValuePair.Create(id, new Station(id))));
+        ApiTelemetry.ObserveLag(meterFactory, All);
+    }
 
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -47,9 +69,9 @@ public sealed class StationDirectory(
 
     public bool Exists(StationId id) => _stations.ContainsKey(id);
 
-    public IEnumerable<StationStatus> All() => _stations.Values.OrderBy(s => s.Id).Select(s => s.Status(time));
+    public IEnumerable<StationStatus> All() => _stations.Values.OrderBy(s => s.Id).Select(s => s.Status(time, options.Value.StationSilentAfter));
 
-    public StationStatus? Find(StationId id) => _stations.TryGetValue(id, out var s) ? s.Status(time) : null;
+    public StationStatus? Find(StationId id) => _stations.TryGetValue(id, out var s) ? s.Status(time, options.Value.StationSilentAfter) : null;
 
     public FrameProcessed? LatestProcessed(StationId id) => _stations.TryGetValue(id, out var s) ? s.LatestProcessed : null;
 
@@ -63,11 +85,12 @@ public sealed class StationDirectory(
         // Subscribe before the lookup so nothing published in between is missed; Observe keeps only the newest.
         var raw = Listen(Subjects.AllFramesRaw, ContractSerializers.ForReading<FrameCaptured>(), (s, m, _) => s.Observe(m, time), stoppingToken);
         var processed = Listen(Subjects.AllFramesProcessed, ContractSerializers.ForReading<FrameProcessed>(), (s, m, trace) => s.Observe(m, live: true, trace), stoppingToken);
-        var rejected = Listen(Subjects.AllFramesRejected, ContractSerializers.ForReading<FrameRejected>(), (s, _, _) => s.ObserveRejected(), stoppingToken);
+        var rejected = Listen(Subjects.AllFramesRejected, ContractSerializers.ForReading<FrameRejected>(), (s, m, _) => s.Observe(m), stoppingToken);
+        var health = Listen(Subjects.AllStationHealth, ContractSerializers.ForReading<StationHealth>(), (s, m, _) => s.Observe(m, time.GetUtcNow()), stoppingToken);
 
         await SeedFromStreamAsync(stoppingToken);
         _ready.TrySetResult();
-        await Task.WhenAll(raw, processed, rejected);
+        await Task.WhenAll(raw, processed, rejected, health);
     }
 
     private async Task Listen<T>(string subject, INatsDeserialize<T> serializer, Action<Station, T, ActivityContext> observe, CancellationToken cancellationToken)
@@ -114,6 +137,11 @@ public sealed class StationDirectory(
                     {
                         station.Observe(await LastAsync<FrameProcessed>(stream, Subjects.FramesProcessed(station.Id), cancellationToken), live: false);
                     }
+
+                    if (counts.ContainsKey(Subjects.FramesRejected(station.Id)))
+                    {
+                        station.Observe(await LastAsync<FrameRejected>(stream, Subjects.FramesRejected(station.Id), cancellationToken), live: false);
+                    }
                 }
 
                 Log.DirectoryLoaded(logger, _stations.Count, Streams.Frames);
@@ -148,6 +176,9 @@ public sealed class StationDirectory(
         private long _processed;
         private long _rejected;
         private DateTimeOffset? _lastFrameAt;
+        private DateTimeOffset? _lastOutcomeCapturedAt;
+        private StationHealth? _health;
+        private DateTimeOffset _healthReceivedAt;
 
         public StationId Id { get; } = id;
 
@@ -205,6 +236,7 @@ public sealed class StationDirectory(
                     _processed++;
                 }
 
+                OnOutcome(frame.CapturedAt);
                 if (LatestProcessed is null || frame.CapturedAt >= LatestProcessed.CapturedAt)
                 {
                     LatestProcessed = frame;
@@ -213,21 +245,60 @@ public sealed class StationDirectory(
             }
         }
 
-        public void ObserveRejected()
+        public void Observe(FrameRejected? frame, bool live = true)
         {
+            if (frame is null)
+            {
+                return;
+            }
+
             lock (_gate)
             {
-                _rejected++;
+                if (live)
+                {
+                    _rejected++;
+                }
+
+                OnOutcome(frame.CapturedAt);
             }
         }
 
-        public StationStatus Status(TimeProvider time)
+        public void Observe(StationHealth report, DateTimeOffset receivedAt)
         {
             lock (_gate)
             {
-                Trim(time.GetUtcNow());
+                _health = report;
+                _healthReceivedAt = receivedAt;
+            }
+        }
+
+        public StationStatus Status(TimeProvider time, TimeSpan silentAfter)
+        {
+            lock (_gate)
+            {
+                var now = time.GetUtcNow();
+                Trim(now);
+                var lagFrames = Math.Max(0, _raw - _processed - _rejected);
+                var lagSeconds = lagFrames > 0 && LatestRaw is { } raw
+                    ? Math.Max(0, (raw.CapturedAt - (_lastOutcomeCapturedAt ?? raw.CapturedAt)).TotalSeconds)
+                    : 0;
+                var (health, reason) = _health switch
+                {
+                    null => (StationHealthStates.Unknown, (string?)null),
+                    _ when now - _healthReceivedAt > silentAfter =>
+                        (StationHealthStates.Silent, $"Station {Id} has sent no health report for {(now - _healthReceivedAt).TotalSeconds:0} s; its capture or its bus connection is down."),
+                    { } report => (report.State, report.Reason),
+                };
                 return new StationStatus(Id, _lastFrameAt, _recent.Count / FpsWindow.TotalSeconds, _raw, _processed, _rejected,
-                    LatestRaw?.Key, LatestProcessed?.Key);
+                    LatestRaw?.Key, LatestProcessed?.Key, health, reason, lagFrames, lagSeconds);
+            }
+        }
+
+        private void OnOutcome(DateTimeOffset capturedAt)
+        {
+            if (_lastOutcomeCapturedAt is null || capturedAt > _lastOutcomeCapturedAt)
+            {
+                _lastOutcomeCapturedAt = capturedAt;
             }
         }
 

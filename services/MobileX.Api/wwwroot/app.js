@@ -5,6 +5,14 @@ const grid = document.getElementById('grid');
 const stationSelect = document.getElementById('station');
 const statusLine = document.getElementById('status');
 const tiles = new Map();
+// The same threshold docs/operations.md gives for the mobilex.station.lag.seconds alert.
+const LAG_WARNING_SECONDS = 10;
+
+function formatSeconds(seconds) {
+  if (seconds < 60) return `${seconds.toFixed(1)} s`;
+  if (seconds < 3600) return `${(seconds / 60).toFixed(1)} min`;
+  return `${(seconds / 3600).toFixed(1)} h`;
+}
 
 function describeBackend(backend, model) {
   // "local" is the CPU stylizer: never present it as Stable Diffusion.
@@ -18,7 +26,8 @@ function tileFor(station) {
     tile = document.createElement('div');
     tile.className = 'tile';
     tile.dataset.station = station.id;
-    tile.innerHTML = `<div class="picture"></div><div><strong>Station ${station.id}</strong></div><div class="meta"></div>`;
+    tile.innerHTML = `<div class="picture"></div><div><strong>Station ${station.id}</strong></div><div class="meta"></div>` +
+      '<div class="lag"></div><div class="health"></div>';
     tile.addEventListener('click', () => selectStation(station.id));
     grid.appendChild(tile);
     tiles.set(station.id, tile);
@@ -59,6 +68,17 @@ async function refreshStations() {
       }
       tile.querySelector('.meta').textContent =
         `${station.recentFps.toFixed(1)} fps · ${station.processed} processed · ${station.rejected} rejected`;
+      // Lag: raw frames that have no outcome yet, and how far the newest outcome trails the newest frame.
+      const lag = tile.querySelector('.lag');
+      lag.textContent = station.lagFrames > 0
+        ? `behind: ${station.lagFrames} frames, ${formatSeconds(station.lagSeconds)}`
+        : 'up to date';
+      lag.classList.toggle('behind', station.lagSeconds >= LAG_WARNING_SECONDS);
+      // ok and unknown (no report yet) need no words; failing, stopped and silent say why.
+      const unwell = station.health === 'failing' || station.health === 'stopped' || station.health === 'silent';
+      tile.classList.toggle('failing', unwell);
+      tile.dataset.health = station.health;
+      tile.querySelector('.health').textContent = unwell ? `${station.health}: ${station.healthReason ?? ''}` : '';
     }
     if (!stationSelect.value && tiles.size) selectStation(tiles.keys().next().value);
   } catch (error) {

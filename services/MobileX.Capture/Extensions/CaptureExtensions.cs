@@ -45,6 +45,7 @@ public static class CaptureExtensions
         }
 
         builder.Services.AddHostedService<CaptureService>();
+        builder.Services.AddHostedService<StationHealthReporter>();
         builder.Services.AddHealthChecks().AddCheck<CaptureHealthCheck>("capture");
         return builder;
     }

@@ -33,4 +33,7 @@ internal static partial class CaptureLog
 
     [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "Streams FRAMES and EVENTS are provisioned")]
     public static partial void Provisioned(ILogger logger);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "Station {Station} could not publish its health report; it shows as silent until reports arrive again")]
+    public static partial void HealthReportFailed(ILogger logger, StationId station, Exception exception);
 }

@@ -78,6 +78,17 @@ public sealed class CaptureOptions
     [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00", ErrorMessage = "Capture:MaxRetryDelay must be 10 ms to 10 minutes.")]
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// A station that has delivered no frame (stored and published) for this long is reported failing: on the
+    /// capture's health, which turns Degraded, and in its health reports on the bus.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00", ErrorMessage = "Capture:FailingAfter must be 1 second to 1 hour.")]
+    public TimeSpan FailingAfter { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often each station publishes its health on <c>mobilex.stations.NN.health</c>.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00", ErrorMessage = "Capture:HealthInterval must be 100 ms to 10 minutes.")]
+    public TimeSpan HealthInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>At shutdown, how long a station keeps draining its queue before the rest is counted as dropped.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00", ErrorMessage = "Capture:DrainTimeout must be 0 to 10 minutes.")]
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(10);

@@ -22,6 +22,9 @@ public sealed class StationStats(StationId station)
     private long _published;
     private long _dropped;
     private long _skipped;
+    private long _failingSinceTicks;
+    private long _lastPublishedTicks;
+    private string? _lastFailure;
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public StationId Station { get; } = station;
@@ -40,7 +43,47 @@ public sealed class StationStats(StationId station)
 
     internal void OnCaptured() => Interlocked.Increment(ref _captured);
     internal void OnStored() => Interlocked.Increment(ref _stored);
-    internal void OnPublished() => Interlocked.Increment(ref _published);
+    /// <summary>A frame reached the bus: the station delivers again, whatever failed before.</summary>
+    internal void OnPublished(DateTimeOffset now)
+    {
+        Interlocked.Increment(ref _published);
+        Interlocked.Exchange(ref _lastPublishedTicks, now.UtcTicks);
+        Interlocked.Exchange(ref _failingSinceTicks, 0);
+    }
+
+    /// <summary>
+    /// A store or publish attempt failed. The station counts as failing from its first failure after the last
+    /// published frame, so a frame that was stored but cannot be announced keeps the clock running.
+    /// </summary>
+    internal void OnDeliveryFailed(string operation, Exception error, DateTimeOffset now)
+    {
+        Volatile.Write(ref _lastFailure, $"cannot {operation} frames: {error.Message}");
+        Interlocked.CompareExchange(ref _failingSinceTicks, now.UtcTicks, 0);
+    }
+
+    /// <summary>Frames captured but not yet published or dropped: the queue plus the one being delivered.</summary>
+    public int Queued => (int)Math.Max(0, Captured - Published - Dropped);
+
+    /// <summary>
+    /// The station's health at <paramref name="now"/>: stopped when its source failed, failing when it has not
+    /// delivered a frame for <paramref name="failingAfter"/> or longer, else ok. The reason names the station.
+    /// </summary>
+    public StationHealth Health(DateTimeOffset now, TimeSpan failingAfter)
+    {
+        var since = Interlocked.Read(ref _failingSinceTicks);
+        var published = Interlocked.Read(ref _lastPublishedTicks);
+        DateTimeOffset? failingSince = since == 0 ? null : new DateTimeOffset(since, TimeSpan.Zero);
+        DateTimeOffset? lastPublished = published == 0 ? null : new DateTimeOffset(published, TimeSpan.Zero);
+        var (state, reason) = State switch
+        {
+            StationState.Faulted => (StationHealthStates.Stopped, Error),
+            _ when failingSince is { } start && now - start >= failingAfter =>
+                (StationHealthStates.Failing,
+                    $"Station {Station} has delivered no frame for {(now - start).TotalSeconds:0} s: {Volatile.Read(ref _lastFailure)}"),
+            _ => (StationHealthStates.Ok, (string?)null),
+        };
+        return new StationHealth(Station, state, reason, failingSince, lastPublished, Queued, Dropped, now);
+    }
     internal void OnDropped() => Interlocked.Increment(ref _dropped);
     internal void OnSkipped() => Interlocked.Increment(ref _skipped);
     internal void OnRunning() => State = StationState.Running;

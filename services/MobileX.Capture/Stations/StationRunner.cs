@@ -32,7 +32,6 @@ internal sealed class StationRunner
     private readonly Channel<CapturedFrame> _queue;
     private readonly string _bucket;
     private readonly string _subject;
-    private bool _bucketReady;
 
     public StationRunner(StationId station, IFrameSource source, INatsJSContext js, IAmazonS3 s3, CaptureOptions options,
         CaptureMetrics metrics, StationStats stats, ILogger logger, TimeProvider time)
@@ -144,7 +143,7 @@ internal sealed class StationRunner
 
             started = _time.GetTimestamp();
             await RetryAsync("publish", frame, PublishAsync, cancellationToken).ConfigureAwait(false);
-            _stats.OnPublished();
+            _stats.OnPublished(_time.GetUtcNow());
             _metrics.Published(_station, _time.GetElapsedTime(started), _time.GetElapsedTime(frame.CapturedTimestamp));
             frame.Activity?.SetStatus(ActivityStatusCode.Ok);
         }
@@ -164,20 +163,25 @@ internal sealed class StationRunner
 
     private async Task StoreAsync(CapturedFrame frame, CancellationToken cancellationToken)
     {
-        if (!_bucketReady)
-        {
-            await _s3.EnsureBucketAsync(_bucket, cancellationToken).ConfigureAwait(false);
-            _bucketReady = true;
-        }
-
         var message = frame.Event;
-        await _s3.PutObjectAsync(_bucket, message.Key, frame.Frame.Jpeg, message.ContentType,
+        List<KeyValuePair<string, string>> metadata =
         [
             new(FrameMetadata.Station, _station.ToString()),
             new(FrameMetadata.FrameId, message.FrameId.ToString()),
             new(FrameMetadata.CapturedAt, message.CapturedAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture)),
             new(FrameMetadata.Sha256, message.Sha256),
-        ], cancellationToken).ConfigureAwait(false);
+        ];
+        try
+        {
+            await _s3.PutObjectAsync(_bucket, message.Key, frame.Frame.Jpeg, message.ContentType, metadata, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AmazonS3Exception ex) when (ex.ErrorCode == "NoSuchBucket")
+        {
+            // The bucket is created only when a PUT says it is missing: checking first (HEAD) costs a request per
+            // frame, and a HEAD that lists the bucket, as s3rver's does, fails on any damaged object in it.
+            await _s3.EnsureBucketAsync(_bucket, cancellationToken).ConfigureAwait(false);
+            await _s3.PutObjectAsync(_bucket, message.Key, frame.Frame.Jpeg, message.ContentType, metadata, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private async Task PublishAsync(CapturedFrame frame, CancellationToken cancellationToken)
@@ -211,12 +215,7 @@ internal sealed class StationRunner
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is not ObjectDisposedException)
             {
-                if (operation == "store")
-                {
-                    // The bucket may have been removed or never created if S3 was down at start.
-                    _bucketReady = false;
-                }
-
+                _stats.OnDeliveryFailed(operation, ex, _time.GetUtcNow());
                 var delay = Backoff(attempt);
                 _metrics.Retried(_station, operation);
                 frame.Activity?.AddEvent(new ActivityEvent($"{operation} retry", tags: new ActivityTagsCollection { ["exception.message"] = ex.Message, ["attempt"] = attempt }));

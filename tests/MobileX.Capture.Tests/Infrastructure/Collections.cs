@@ -28,3 +28,9 @@ public sealed class IsolationCollection : ICollectionFixture<AuthorizedNatsFixtu
 {
     public const string Name = "capture isolation";
 }
+
+[CollectionDefinition(Name)]
+public sealed class S3CrashCollection : ICollectionFixture<NatsServerFixture>, ICollectionFixture<S3ServerFixture>
+{
+    public const string Name = "capture s3 crash";
+}
