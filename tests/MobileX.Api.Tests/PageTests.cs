@@ -1,4 +1,6 @@
 using Microsoft.Playwright;
+using MobileX.Contracts;
+using MobileX.Messaging;
 using Xunit;
 
 namespace MobileX.Api.Tests;
@@ -31,6 +33,25 @@ public sealed class PageTests(ServingFixture fixture)
         await page.WaitForFunctionAsync("() => { const i = document.querySelector(\".tile[data-station='01'] img\"); return i && i.complete && i.naturalWidth === 512; }");
         Assert.Equal(ServingFixture.StationCount, await page.Locator(".tile").CountAsync());
         Assert.Contains("no processed frame yet", await page.Locator(".tile[data-station='03']").InnerTextAsync(), StringComparison.Ordinal);
+
+        // Every tile says how far preprocessing is behind; a station its capture reports failing turns red with the reason.
+        Assert.Matches("up to date|behind: ", await page.Locator(".tile[data-station='01'] .lag").InnerTextAsync());
+        var failing = new StationHealth(new StationId(7), StationHealthStates.Failing, "Station 07 has delivered no frame for 30 s: cannot store frames: refused",
+            DateTimeOffset.UtcNow.AddSeconds(-30), null, 60, 0, DateTimeOffset.UtcNow);
+        using var reporting = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        var reporter = Task.Run(async () =>
+        {
+            // As the capture does: a report every interval, so whichever replica the page asks has seen one.
+            while (!reporting.IsCancellationRequested)
+            {
+                await fixture.JetStream.Connection.PublishAsync(Subjects.StationHealth(failing.StationId), failing, serializer: ContractSerializers.For<StationHealth>(), cancellationToken: TestContext.Current.CancellationToken);
+                await Task.Delay(200, reporting.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+        }, TestContext.Current.CancellationToken);
+        await page.Locator(".tile.failing[data-station='07']").WaitForAsync();
+        Assert.Contains("cannot store frames", await page.Locator(".tile[data-station='07'] .health").InnerTextAsync(), StringComparison.Ordinal);
+        await reporting.CancelAsync();
+        await reporter;
 
         await page.Locator(".tile[data-station='01']").ClickAsync();
         await page.FillAsync("#prompt", "Hero");

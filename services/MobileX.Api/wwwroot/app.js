@@ -8,10 +8,11 @@ const tiles = new Map();
 // The same threshold docs/operations.md gives for the mobilex.station.lag.seconds alert.
 const LAG_WARNING_SECONDS = 10;
 
+// A no-break space keeps a number and its unit on one line in the narrow tiles.
 function formatSeconds(seconds) {
-  if (seconds < 60) return `${seconds.toFixed(1)} s`;
-  if (seconds < 3600) return `${(seconds / 60).toFixed(1)} min`;
-  return `${(seconds / 3600).toFixed(1)} h`;
+  if (seconds < 60) return `${seconds.toFixed(1)}\u00a0s`;
+  if (seconds < 3600) return `${(seconds / 60).toFixed(1)}\u00a0min`;
+  return `${(seconds / 3600).toFixed(1)}\u00a0h`;
 }
 
 function describeBackend(backend, model) {

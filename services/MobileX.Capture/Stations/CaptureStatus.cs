@@ -55,9 +55,9 @@ public sealed class StationStats(StationId station)
     /// A store or publish attempt failed. The station counts as failing from its first failure after the last
     /// published frame, so a frame that was stored but cannot be announced keeps the clock running.
     /// </summary>
-    internal void OnDeliveryFailed(string operation, Exception error, DateTimeOffset now)
+    internal void OnDeliveryFailed(string operation, string reason, DateTimeOffset now)
     {
-        Volatile.Write(ref _lastFailure, $"cannot {operation} frames: {error.Message}");
+        Volatile.Write(ref _lastFailure, $"cannot {operation} frames: {reason}");
         Interlocked.CompareExchange(ref _failingSinceTicks, now.UtcTicks, 0);
     }
 

@@ -215,7 +215,9 @@ internal sealed class StationRunner
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is not ObjectDisposedException)
             {
-                _stats.OnDeliveryFailed(operation, ex, _time.GetUtcNow());
+                // An attempt cut off by AttemptTimeout surfaces as "A task was canceled"; say what happened instead.
+                var reason = ex is OperationCanceledException ? $"no answer within {_options.AttemptTimeout.TotalSeconds:0.#} s" : ex.Message;
+                _stats.OnDeliveryFailed(operation, reason, _time.GetUtcNow());
                 var delay = Backoff(attempt);
                 _metrics.Retried(_station, operation);
                 frame.Activity?.AddEvent(new ActivityEvent($"{operation} retry", tags: new ActivityTagsCollection { ["exception.message"] = ex.Message, ["attempt"] = attempt }));
