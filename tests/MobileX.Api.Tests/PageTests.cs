@@ -9,12 +9,15 @@ namespace MobileX.Api.Tests;
 [Collection(ServingCollection.Name)]
 public sealed class PageTests(ServingFixture fixture)
 {
-    private const string ChromiumPath = "/usr/bin/chromium";
+    // ./mobilex.sh test exports the browser its set-up chose (Debian's chromium deb; on Ubuntu a Chrome, a non-snap
+    // Chromium or Playwright's build); a plain `dotnet test` on Debian finds the deb's.
+    private static readonly string ChromiumPath =
+        Environment.GetEnvironmentVariable("MOBILEX_CHROMIUM") is { Length: > 0 } configured ? configured : "/usr/bin/chromium";
 
     [Fact]
     public async Task The_page_shows_the_grid_and_makes_an_avatar_with_its_lineage_and_honest_backend()
     {
-        Assert.True(File.Exists(ChromiumPath), $"{ChromiumPath} is missing: run ./mobilex.sh setup (apt-get install -y chromium).");
+        Assert.True(File.Exists(ChromiumPath), $"{ChromiumPath} is missing: run ./mobilex.sh setup, or set MOBILEX_CHROMIUM to Chrome or Chromium.");
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
