@@ -34,3 +34,10 @@ public sealed class S3CrashCollection : ICollectionFixture<NatsServerFixture>, I
 {
     public const string Name = "capture s3 crash";
 }
+
+// Its own NATS: the crash test reads every event in FRAMES and checks each against its own S3 server.
+[CollectionDefinition(Name)]
+public sealed class S3RecoveryCollection : ICollectionFixture<NatsServerFixture>
+{
+    public const string Name = "capture s3 recovery";
+}

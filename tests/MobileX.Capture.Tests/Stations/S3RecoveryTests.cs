@@ -11,7 +11,7 @@ namespace MobileX.Capture.Tests.Stations;
 /// answered 500 to every listing, and its station never stored a frame again. The launcher moves such an object
 /// aside at start, naming it, and the station stores and publishes as before.
 /// </summary>
-[Collection(S3CrashCollection.Name)]
+[Collection(S3RecoveryCollection.Name)]
 public sealed class S3RecoveryTests(NatsServerFixture nats)
 {
     [Fact]
