@@ -1,3 +1,4 @@
+using MobileX.AppHost.Capture;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using MobileX.AppHost.Infrastructure;
@@ -19,6 +20,7 @@ internal static class ServingBuilderExtensions
         IResourceBuilder<ProjectResource> inference)
     {
         var replicas = builder.Configuration.GetValue("MobileX:Api:Replicas", 2);
+        var stationCount = builder.Stations().Count;
         var port = builder.Configuration.GetValue("MobileX:Gateway:Port", 8080);
 
         var gateway = builder.AddService<Projects.MobileX_Gateway>("gateway")
@@ -35,6 +37,8 @@ internal static class ServingBuilderExtensions
                 .WithReference(minio).WaitFor(minio)
                 .WithReference(inference)
                 .WithEnvironment("Api__InstanceName", name)
+                // The API lists exactly the stations the AppHost runs, so none shows as unknown for ever.
+                .WithEnvironment("Api__StationCount", stationCount.ToString(System.Globalization.CultureInfo.InvariantCulture))
                 .WithHttpHealthCheck("/health");
 
             // http://api-N is resolved by the gateway's service discovery into this replica's own endpoint.
