@@ -1,19 +1,21 @@
-using MobileX.AppHost.Capture;
-using MobileX.AppHost.Inference;
-using MobileX.AppHost.Infrastructure;
-using MobileX.AppHost.Kubernetes;
-using MobileX.AppHost.Minio;
-using MobileX.AppHost.Nats;
-using MobileX.AppHost.Serving;
+using System.Globalization;
+using MobileX.AppHost.Extensions;
+using MobileX.Contracts;
+using MobileX.Hosting.Infrastructure;
+using MobileX.Hosting.Kubernetes;
+using MobileX.Hosting.Minio;
+using MobileX.Hosting.Nats;
 
 var builder = DistributedApplication.CreateBuilder(args);
 
-// Infrastructure: containers when a runtime answers, else local processes (see docs/operations.md).
+// Infrastructure: containers when a runtime answers, else local processes (docs/operations.md).
 IResourceBuilder<INatsServerResource> nats;
 IResourceBuilder<IMinioResource> minio;
 try
 {
-    nats = builder.AddNats("nats").WithJetStream().WithDataVolume();
+    nats = builder.AddNats("nats").WithJetStream().WithDataVolume()
+        // On Kubernetes values.yaml can make it a JetStream cluster; stream owners then ask for as many replicas.
+        .WithKubernetesCluster(replicasSetting: "Streams__Replicas");
     minio = builder.AddMinio("minio").WithDataVolume();
 }
 catch (InfrastructureNotInstalledException ex)
@@ -25,7 +27,7 @@ catch (InfrastructureNotInstalledException ex)
 
 // Each station publishes under its own NATS user, limited to mobilex.stations.NN.> (docs/ingestion.md).
 var stations = builder.Stations();
-var stationUsers = builder.Configuration.GetValue(CaptureBuilderExtensions.StationUsersSetting, true)
+var stationUsers = builder.Configuration.GetValue(StationsExtensions.StationUsersSetting, true)
     ? nats.WithStationUsers(stations)
     : [];
 
@@ -36,19 +38,56 @@ builder.AddService<Projects.MobileX_Capture>("capture")
     .WithStations(stations, stationUsers)
     .WithHttpHealthCheck("/health");
 
-// Replicas share one durable consumer, so adding replicas scales it out.
+// Replicas share one durable consumer, so adding replicas scales it out: on CPU, or with KEDA on its backlog.
 builder.AddService<Projects.MobileX_Preprocessor>("preprocessor")
     .WithReplicas(2)
     .WithReference(nats).WaitFor(nats)
-    .WithReference(minio).WaitFor(minio);
+    .WithReference(minio).WaitFor(minio)
+    .WithHorizontalAutoscaler()
+    .WithKedaJetStreamScaler(nats, Streams.Frames, consumer: "preprocessor");
 
 // Serving: img2img behind one internal API (local CPU stylizer by default, docs/inference.md), then API replicas
 // behind the YARP gateway, the only public entry point (docs/serving.md).
-var inference = builder.AddInferenceAdapter("inference");
-builder.AddServing(nats, minio, inference);
+var inference = builder.AddService<Projects.MobileX_Inference>("inference")
+    .WithInferenceBackend()
+    .WithHttpHealthCheck("/health");
 
-// Deployment: `aspire publish -o DIR` writes a Helm chart and plain manifests (docs/kubernetes.md).
-builder.AddKubernetesEnvironment("k8s");
+var gateway = builder.AddService<Projects.MobileX_Gateway>("gateway")
+    .WithEndpoint("http", e => e.Port = builder.Configuration.GetValue("MobileX:Gateway:Port", 8080))
+    .WithExternalHttpEndpoints()
+    .WithHttpHealthCheck("/health")
+    .WithUrlForEndpoint("http", u => u.DisplayText = "MobileX (gateway)")
+    .WithKubernetesIngress()
+    .LogUrlWhenReady();
+
+// Each API replica is its own resource (api-1, api-2, …) rather than WithReplicas, whose single DCP proxy would hide
+// the replicas from YARP's round robin. In the cluster a headless Service shows the gateway every pod.
+for (var i = 1; i <= builder.Configuration.GetValue("MobileX:Api:Replicas", 2); i++)
+{
+    var name = $"api-{i}";
+    var api = builder.AddService<Projects.MobileX_Api>(name)
+        .WithReference(nats).WaitFor(nats)
+        .WithReference(minio).WaitFor(minio)
+        .WithReference(inference)
+        .WithEnvironment("Api__InstanceName", name)
+        // The API lists exactly the stations the AppHost runs, so none shows as unknown for ever.
+        .WithEnvironment("Api__StationCount", stations.Count.ToString(CultureInfo.InvariantCulture))
+        .WithHttpHealthCheck("/health")
+        .WithHorizontalAutoscaler()
+        .WithKubernetesHeadlessService();
+    gateway.WithApiDestination(api);
+}
+
+// Deployment: `aspire publish -o DIR` writes a Helm chart and plain manifests (docs/kubernetes.md). Image names
+// follow services/Directory.Build.props: MobileX.Api publishes mobilex/api.
+builder.AddKubernetesEnvironment("k8s", k8s =>
+{
+    k8s.ChartName = "mobilex";
+    k8s.ChartDescription = "MobileX: camera stations, preprocessing, avatar API and gateway, with NATS JetStream and S3 storage.";
+    k8s.ImageRepositoryPrefix = "mobilex/";
+    k8s.ProjectNamePrefix = "MobileX.";
+    k8s.IngressHost = "mobilex.example.com";
+});
 
 builder.Build().Run();
 return 0;

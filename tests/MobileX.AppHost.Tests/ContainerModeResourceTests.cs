@@ -1,5 +1,5 @@
-using MobileX.AppHost.Minio;
-using MobileX.AppHost.Nats;
+using MobileX.Hosting.Minio;
+using MobileX.Hosting.Nats;
 
 namespace MobileX.AppHost.Tests;
 

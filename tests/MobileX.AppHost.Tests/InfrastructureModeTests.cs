@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Configuration;
-using MobileX.AppHost.Infrastructure;
+using MobileX.Hosting.Infrastructure;
 
 namespace MobileX.AppHost.Tests;
 

@@ -1,6 +1,6 @@
-using MobileX.AppHost.Infrastructure;
-using MobileX.AppHost.Minio;
-using MobileX.AppHost.Nats;
+using MobileX.Hosting.Infrastructure;
+using MobileX.Hosting.Minio;
+using MobileX.Hosting.Nats;
 using MobileX.Testing;
 
 namespace MobileX.AppHost.Tests;

@@ -1,4 +1,4 @@
-using MobileX.AppHost.Nats;
+using MobileX.Hosting.Nats;
 using MobileX.Contracts;
 using MobileX.Testing;
 

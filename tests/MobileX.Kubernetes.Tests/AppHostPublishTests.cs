@@ -14,6 +14,20 @@ public sealed class AppHostPublishTests(AppHostPublishFixture fixture) : Publish
         Assert.Contains(Output.Objects, o => o.Object is k8s.Models.V1StatefulSet { Metadata.Name: "minio" });
     }
 
+    /// <summary>Settings that only mean something on the developer's machine stay out of the chart and the plain form.</summary>
+    [Fact]
+    public void RunOnlySettingsNeverReachTheOutput()
+    {
+        var root = MobileX.Testing.RepositoryPaths.Root;
+        foreach (var file in Output.AllFiles)
+        {
+            var text = File.ReadAllText(file);
+            Assert.DoesNotContain("Capture__SamplesFolder", text, StringComparison.Ordinal);
+            Assert.DoesNotContain(root, text, StringComparison.Ordinal);
+            Assert.DoesNotContain("Development", text, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public void NatsGetsItsAuthorizationFileFromAConfigMapAtThePathItsArgumentsName()
     {

@@ -2,7 +2,8 @@ using System.Text.RegularExpressions;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using k8s.Models;
-using MobileX.AppHost.Kubernetes;
+using MobileX.Hosting.Kubernetes;
+using MobileX.Hosting.Kubernetes.Model;
 using MobileX.Testing;
 using YamlDotNet.RepresentationModel;
 
@@ -77,7 +78,8 @@ public static partial class ManifestChecks
                 {
                     if (variable.ValueFrom?.SecretKeyRef is { } secretRef)
                     {
-                        Assert.True(secrets.TryGetValue(secretRef.Name, out var secret) && secret.Data.ContainsKey(secretRef.Key),
+                        Assert.True(secrets.TryGetValue(secretRef.Name, out var secret)
+                                && (secret.Data?.ContainsKey(secretRef.Key) == true || secret.StringData?.ContainsKey(secretRef.Key) == true),
                             $"{where} variable {variable.Name} reads Secret {secretRef.Name} key {secretRef.Key}, which does not exist.");
                     }
 

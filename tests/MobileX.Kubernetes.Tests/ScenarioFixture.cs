@@ -2,16 +2,16 @@ using System.Security.Cryptography;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.DependencyInjection;
-using MobileX.AppHost.Kubernetes;
-using MobileX.AppHost.Minio;
-using MobileX.AppHost.Nats;
+using MobileX.Hosting.Kubernetes;
+using MobileX.Hosting.Kubernetes.Model;
+using MobileX.Hosting.Minio;
+using MobileX.Hosting.Nats;
 
 namespace MobileX.Kubernetes.Tests;
 
 /// <summary>
 /// The full system as the design card draws it (capture, preprocessor x2, inference, api x2, gateway over NATS and
-/// MinIO), built here so the autoscaling, KEDA, Ingress and headless rules are tested before every service is wired
-/// into the AppHost. Published once through the real pipeline step, with known secret values in configuration.
+/// MinIO), built here so the autoscaling, KEDA, Ingress and headless annotations are tested on a model of their own. Published once through the real pipeline step, with known secret values in configuration.
 /// </summary>
 public sealed class ScenarioFixture : IAsyncLifetime, IPublishFixture
 {
@@ -42,7 +42,7 @@ public sealed class ScenarioFixture : IAsyncLifetime, IPublishFixture
             ],
         });
 
-        var nats = builder.AddNats("nats").WithJetStream().WithDataVolume();
+        var nats = builder.AddNats("nats").WithJetStream().WithDataVolume().WithKubernetesCluster(replicasSetting: "Streams__Replicas");
         var minio = builder.AddMinio("minio").WithDataVolume();
         var stations = builder.AddParameter("station-count", "10");
         var apiKey = builder.AddParameter("inference-api-key", secret: true);
@@ -54,7 +54,9 @@ public sealed class ScenarioFixture : IAsyncLifetime, IPublishFixture
         // No endpoint in the model, like a worker: it still serves its probes on 8080.
         builder.AddProject("preprocessor", ProjectPath("Preprocessor"))
             .WithReplicas(2)
-            .WithReference(nats).WithReference(minio);
+            .WithReference(nats).WithReference(minio)
+            .WithHorizontalAutoscaler()
+            .WithKedaJetStreamScaler(nats, "FRAMES", "preprocessor");
         // An https endpoint as a launch profile gives: TLS ends at the Ingress, so the cluster serves only http.
         var inference = builder.AddProject("inference", ProjectPath("Inference"))
             .WithHttpEndpoint()
@@ -63,12 +65,15 @@ public sealed class ScenarioFixture : IAsyncLifetime, IPublishFixture
         var api = builder.AddProject("api", ProjectPath("Api"))
             .WithHttpEndpoint()
             .WithReplicas(2)
-            .WithReference(nats).WithReference(minio).WithReference(inference);
+            .WithReference(nats).WithReference(minio).WithReference(inference)
+            .WithHorizontalAutoscaler()
+            .WithKubernetesHeadlessService();
         builder.AddProject("gateway", ProjectPath("Gateway"))
             .WithHttpEndpoint()
             .WithExternalHttpEndpoints()
+            .WithKubernetesIngress()
             .WithReference(api);
-        builder.AddKubernetesEnvironment("k8s");
+        builder.AddKubernetesEnvironment("k8s", k8s => k8s.ImageRepositoryPrefix = "mobilex/");
 
         _app = builder.Build();
         Model = _app.Services.GetRequiredService<DistributedApplicationModel>();

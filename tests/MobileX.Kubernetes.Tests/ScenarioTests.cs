@@ -22,7 +22,7 @@ public sealed class ScenarioTests(ScenarioFixture fixture) : PublishedOutputChec
     {
         var template = File.ReadAllText(Path.Combine(Output.ChartDirectory, "templates", "preprocessor", "scaledobject.yaml"));
         Assert.StartsWith("{{- if .Values.keda.enabled }}", template, StringComparison.Ordinal);
-        Assert.Contains("type: \"nats-jetstream\"", template, StringComparison.Ordinal);
+        Assert.Contains("type: nats-jetstream", template, StringComparison.Ordinal);
         Assert.Contains(".Values.keda.preprocessor.stream", template, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(Output.ManifestsDirectory, "preprocessor", "scaledobject.yaml")));
 
@@ -90,9 +90,14 @@ public sealed class ScenarioTests(ScenarioFixture fixture) : PublishedOutputChec
         var mount = container.VolumeMounts.Single(m => m.MountPath == store);
         Assert.Contains(nats.Spec.VolumeClaimTemplates, c => c.Metadata.Name == mount.Name);
 
+        // The chart holds a clustered StatefulSet and a single server; the plain form is the single one.
         var template = File.ReadAllText(Path.Combine(Output.ChartDirectory, "templates", "nats", "statefulset.yaml"));
-        Assert.Contains("replicas: {{ if .Values.nats.cluster.enabled }}{{ .Values.nats.cluster.replicas }}{{ else }}1{{ end }}", template, StringComparison.Ordinal);
-        Assert.Contains("\"--routes\"", template, StringComparison.Ordinal);
+        Assert.StartsWith("{{- if .Values.nats.cluster.enabled }}", template, StringComparison.Ordinal);
+        Assert.Contains("replicas: {{ .Values.nats.cluster.replicas }}", template, StringComparison.Ordinal);
+        Assert.Contains("{{- else }}", template, StringComparison.Ordinal);
+        Assert.Contains("- --routes\n", template, StringComparison.Ordinal);
+        Assert.Equal(1, nats.Spec.Replicas);
+        Assert.DoesNotContain("--routes", container.Args);
         var config = File.ReadAllText(Path.Combine(Output.ChartDirectory, "templates", "api", "config.yaml"));
         Assert.Contains("Streams__Replicas: {{ if .Values.nats.cluster.enabled }}{{ .Values.nats.cluster.replicas | quote }}", config, StringComparison.Ordinal);
     }

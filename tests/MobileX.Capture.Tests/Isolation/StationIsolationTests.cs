@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using MobileX.AppHost.Nats;
+using MobileX.Hosting.Nats;
 using MobileX.Capture.Tests.Infrastructure;
 using MobileX.Contracts;
 using MobileX.Messaging;
