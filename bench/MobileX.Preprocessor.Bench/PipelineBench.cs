@@ -127,8 +127,8 @@ internal static class PipelineBench
                 var sidecar = await client.GetObjectOrNullAsync(Buckets.Processed, key);
                 var lineage = System.Text.Json.JsonSerializer.Deserialize(sidecar!.Content.Span, ContractsJsonContext.Default.ProcessedLineage)!;
                 var search = lineage.Detector.Parameters.GetValueOrDefault("search");
-                near += search == BustCropper.SearchName(FaceSearch.NearLastFace) ? 1 : 0;
-                larger += search == BustCropper.SearchName(FaceSearch.LargerThanLastFace) ? 1 : 0;
+                near += search == DetectorLineage.SearchName(FaceSearch.NearLastFace) ? 1 : 0;
+                larger += search == DetectorLineage.SearchName(FaceSearch.LargerThanLastFace) ? 1 : 0;
             }
 
             Console.WriteLine($"  lineage: {near} of the last {sampled.Length} processed frames were found near the station's last face, {larger} by the larger-face re-check");

@@ -64,11 +64,11 @@ public sealed class CropperTests : IDisposable
     [Fact]
     public void A_face_at_the_edge_is_padded_not_distorted()
     {
-        var box = BustCropper.BustBox(new Rect(1180, 10, 100, 100), new Size(1280, 720), new CropOptions());
+        var box = BustComposer.BustBox(new Rect(1180, 10, 100, 100), new Size(1280, 720), new CropOptions());
 
         // 100 px face with margins 0.6 + 1.4 top/bottom and 1.0 each side: a 300 px square, slid left to fit.
         Assert.Equal(new Rect(980, 0, 300, 300), box);
-        var tall = BustCropper.BustBox(new Rect(600, 300, 400, 400), new Size(1280, 720), new CropOptions());
+        var tall = BustComposer.BustBox(new Rect(600, 300, 400, 400), new Size(1280, 720), new CropOptions());
         Assert.Equal(1200, tall.Width);
         Assert.True(tall.Y < 0 || tall.Bottom > 720, "A box taller than the frame must reach past it (padding), not shrink.");
     }
@@ -79,10 +79,10 @@ public sealed class CropperTests : IDisposable
     public void The_lineage_names_the_cascade_that_ran_and_both_kinds_find_the_portrait(string path, string name)
     {
         using var cropper = new BustCropper(new CropOptions { CascadePath = path, DetectionWidth = 640, ScaleFactor = 1.1 });
-        Assert.Equal(name, cropper.Name);
-        Assert.Equal(Path.GetFileName(path), cropper.Model);
-        Assert.Equal("640", cropper.Parameters["detectionWidth"]);
-        Assert.Equal("1.1", cropper.Parameters["scaleFactor"]);
+        Assert.Equal(name, cropper.Lineage.Name);
+        Assert.Equal(Path.GetFileName(path), cropper.Lineage.Model);
+        Assert.Equal("640", cropper.Lineage.Parameters["detectionWidth"]);
+        Assert.Equal("1.1", cropper.Lineage.Parameters["scaleFactor"]);
         Assert.Null(cropper.Decode(TestFrames.FaceJpeg(), out var image));
         using (image)
         {

@@ -28,7 +28,7 @@ public sealed class FaceTrackingTests
             using var image = Decode(scene);
             var crop = cropper.CropAndEncode(image, detection.Face);
             Assert.True((crop.CropBox & expected) == expected, $"Frame {i}: crop {crop.CropBox} does not hold the face {expected}.");
-            Assert.Equal(BustCropper.SearchName(detection.Search), cropper.ParametersFor(detection)["search"]);
+            Assert.Equal(DetectorLineage.SearchName(detection.Search), cropper.Lineage.For(detection.Search).Parameters["search"]);
         }
 
         Assert.Equal(FaceSearch.WholeFrame, searches[0]);
@@ -46,7 +46,7 @@ public sealed class FaceTrackingTests
             Assert.Equal(FaceSearch.WholeFrame, DetectOk(cropper, scene, "01").Search);
         }
 
-        Assert.Equal("0", cropper.Parameters["rescanEvery"]);
+        Assert.Equal("0", cropper.Lineage.Parameters["rescanEvery"]);
     }
 
     [Fact]

@@ -82,7 +82,7 @@ public sealed class FrameHandler(IAmazonS3 s3, INatsJSContext js, PreprocessorTe
 
             if (detection.Face.Width > 0)
             {
-                var search = BustCropper.SearchName(detection.Search);
+                var search = DetectorLineage.SearchName(detection.Search);
                 Activity.Current?.SetTag("mobilex.face.search", search);
                 telemetry.FaceFound(search);
             }
@@ -103,7 +103,7 @@ public sealed class FrameHandler(IAmazonS3 s3, INatsJSContext js, PreprocessorTe
             var processedAt = time.GetUtcNow();
             var lineage = new ProcessedLineage(
                 frame.FrameId, frame.StationId, frame.CapturedAt, frame.Bucket, frame.Key, sourceSha, image.Width, image.Height,
-                new DetectorInfo(cropper.Name, cropper.Model, cropper.ParametersFor(detection)),
+                cropper.Lineage.For(detection.Search),
                 ToBox(crop.Face), ToBox(crop.CropBox), crop.Size, crop.Size, outputSha, PreprocessorTelemetry.WorkerVersion,
                 processedAt, time.GetElapsedTime(started).TotalMilliseconds);
 
@@ -131,7 +131,7 @@ public sealed class FrameHandler(IAmazonS3 s3, INatsJSContext js, PreprocessorTe
 
             telemetry.Processed();
             telemetry.Latency(time.GetUtcNow() - frame.CapturedAt);
-            Log.FrameProcessed(logger, frame.FrameId.ToString(), frame.StationId.ToString(), Buckets.Processed, processedKey, time.GetElapsedTime(started).TotalMilliseconds);
+            PreprocessorLog.FrameProcessed(logger, frame.FrameId.ToString(), frame.StationId.ToString(), Buckets.Processed, processedKey, time.GetElapsedTime(started).TotalMilliseconds);
             return FrameOutcome.Processed;
         }
     }
@@ -148,7 +148,7 @@ public sealed class FrameHandler(IAmazonS3 s3, INatsJSContext js, PreprocessorTe
 
         telemetry.Rejected(rejection.Reason);
         telemetry.Latency(time.GetUtcNow() - frame.CapturedAt);
-        Log.FrameRejected(logger, frame.FrameId.ToString(), frame.StationId.ToString(), rejection.Reason, rejection.Detail);
+        PreprocessorLog.FrameRejected(logger, frame.FrameId.ToString(), frame.StationId.ToString(), rejection.Reason, rejection.Detail);
         return FrameOutcome.Rejected;
     }
 
@@ -162,28 +162,4 @@ public sealed class FrameHandler(IAmazonS3 s3, INatsJSContext js, PreprocessorTe
     private StageScope Stage(string stage) => new(telemetry, stage, time);
 
     private static PixelBox ToBox(Rect r) => new(r.X, r.Y, r.Width, r.Height);
-
-    private readonly struct StageScope : IDisposable
-    {
-        private readonly PreprocessorTelemetry _telemetry;
-        private readonly string _stage;
-        private readonly TimeProvider _time;
-        private readonly long _started;
-        private readonly Activity? _activity;
-
-        public StageScope(PreprocessorTelemetry telemetry, string stage, TimeProvider time)
-        {
-            _telemetry = telemetry;
-            _stage = stage;
-            _time = time;
-            _started = time.GetTimestamp();
-            _activity = telemetry.Source.StartActivity(stage);
-        }
-
-        public void Dispose()
-        {
-            _telemetry.Stage(_stage, _time.GetElapsedTime(_started));
-            _activity?.Dispose();
-        }
-    }
 }

@@ -41,7 +41,7 @@ public sealed class PreprocessorWorker(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var consumer = await PrepareAsync(stoppingToken);
-        Log.Consuming(logger, Subjects.AllFramesRaw, Streams.Frames, _options.ConsumerName, _options.ConsumerLoops);
+        PreprocessorLog.Consuming(logger, Subjects.AllFramesRaw, Streams.Frames, _options.ConsumerName, _options.ConsumerLoops);
         _consuming = true;
         await Task.WhenAll(Enumerable.Range(0, _options.ConsumerLoops).Select(loop => Task.Run(() => RunLoopAsync(consumer, loop, stoppingToken), stoppingToken)));
     }
@@ -73,7 +73,7 @@ public sealed class PreprocessorWorker(
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 // NATS or S3 still starting: keep trying; the health checks report it meanwhile.
-                Log.StartupRetry(logger, ex, delay.TotalMilliseconds);
+                PreprocessorLog.StartupRetry(logger, ex, delay.TotalMilliseconds);
                 await Task.Delay(delay, time, cancellationToken);
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(10).Ticks));
             }
@@ -95,7 +95,7 @@ public sealed class PreprocessorWorker(
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                Log.LoopFailed(logger, ex, loop, 1000);
+                PreprocessorLog.LoopFailed(logger, ex, loop, 1000);
                 await Task.Delay(TimeSpan.FromSeconds(1), time, cancellationToken);
             }
         }
@@ -149,7 +149,7 @@ public sealed class PreprocessorWorker(
 
             var delay = RetryDelay(deliveries);
             telemetry.Retried();
-            Log.Retrying(logger, ex, deliveries, _options.MaxDeliver, metadata?.Sequence.Stream ?? 0, delay.TotalMilliseconds);
+            PreprocessorLog.Retrying(logger, ex, deliveries, _options.MaxDeliver, metadata?.Sequence.Stream ?? 0, delay.TotalMilliseconds);
             await msg.NakAsync(new AckOpts { NakDelay = delay }, cancellationToken);
         }
     }
@@ -175,6 +175,6 @@ public sealed class PreprocessorWorker(
         // Terminate only once the dead letter is stored, so the message is never in neither place.
         await msg.AckTerminateAsync(cancellationToken: cancellationToken);
         telemetry.DeadLettered();
-        Log.DeadLettered(logger, sequence, msg.Subject, deliveries, lastError);
+        PreprocessorLog.DeadLettered(logger, sequence, msg.Subject, deliveries, lastError);
     }
 }
