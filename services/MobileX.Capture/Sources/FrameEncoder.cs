@@ -27,18 +27,4 @@ internal static class FrameEncoder
         var y = (scaled.Height - height) / 2;
         return new Mat(scaled, new Rect(x, y, width, height)).Clone();
     }
-
-    /// <summary>Colour pictures as BGR; grey ones are expanded so every frame has three channels.</summary>
-    public static Mat ToBgr(Mat picture)
-    {
-        if (picture.Channels() == 3)
-        {
-            return picture;
-        }
-
-        var bgr = new Mat();
-        Cv2.CvtColor(picture, bgr, picture.Channels() == 4 ? ColorConversionCodes.BGRA2BGR : ColorConversionCodes.GRAY2BGR);
-        picture.Dispose();
-        return bgr;
-    }
 }

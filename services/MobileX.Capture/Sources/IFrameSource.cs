@@ -24,5 +24,4 @@ public sealed class FrameSourceException(StationId station, string source, strin
     : Exception($"Station {station} cannot read its source '{source}': {problem}", inner)
 {
     public StationId Station { get; } = station;
-    public string SourceDescription { get; } = source;
 }
