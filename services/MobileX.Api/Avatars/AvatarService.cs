@@ -28,7 +28,7 @@ public sealed class AvatarService(
     ILogger<AvatarService> logger)
 {
     /// <summary>The new avatar's id, or the problem to answer.</summary>
-    public async Task<(FrameId? AvatarId, IResult? Problem)> CreateAsync(AvatarRequest request, CancellationToken cancellationToken)
+    public async Task<(AvatarId? AvatarId, IResult? Problem)> CreateAsync(AvatarRequest request, CancellationToken cancellationToken)
     {
         using var activity = ApiTelemetry.Source.StartActivity("avatar create");
         var started = Stopwatch.GetTimestamp();
@@ -61,7 +61,7 @@ public sealed class AvatarService(
         }
 
         var image = Convert.FromBase64String(result.Image);
-        var avatarId = FrameId.New(time.GetUtcNow());
+        var avatarId = AvatarId.New(time.GetUtcNow());
         var key = AvatarKeys.Image(avatarId);
         var lineageKey = AvatarKeys.Lineage(avatarId);
         var stationId = source.StationId;
@@ -78,12 +78,12 @@ public sealed class AvatarService(
         await s3.PutObjectAsync(Buckets.Avatars, key, image, result.ContentType, null, cancellationToken);
         await s3.PutObjectAsync(Buckets.Avatars, lineageKey, JsonSerializer.SerializeToUtf8Bytes(lineage, ContractsJsonContext.Default.AvatarLineage), "application/json", null, cancellationToken);
 
-        var created = new AvatarCreated(avatarId.ToString(), stationId, sourceFrameId, source.Bucket, source.Key, Buckets.Avatars, key, lineageKey,
+        var created = new AvatarCreated(avatarId, stationId, sourceFrameId, source.Bucket, source.Key, Buckets.Avatars, key, lineageKey,
             result.Backend, request.Prompt!, lineage.CreatedAt);
         try
         {
             var ack = await js.PublishAsync(Subjects.AvatarsCreated, created, ContractSerializers.For<AvatarCreated>(),
-                new NatsJSPubOpts { MsgId = avatarId.ToString(), RetryAttempts = 3 }, cancellationToken: cancellationToken);
+                new NatsJSPubOpts { MsgId = MessageIds.AvatarCreated(avatarId), RetryAttempts = 3 }, cancellationToken: cancellationToken);
             ack.EnsureSuccess();
         }
         catch (Exception ex) when (ex is NATS.Client.Core.NatsException or NatsJSException)

@@ -15,7 +15,7 @@ internal static partial class Log
     public static partial void BadFrameEvent(ILogger logger, Exception exception, string subject, string kind);
 
     [LoggerMessage(5003, LogLevel.Information, "Avatar {AvatarId} created from {SourceBucket}/{SourceKey} by backend {Backend} in {DurationMs} ms")]
-    public static partial void AvatarCreated(ILogger logger, FrameId avatarId, string sourceBucket, string sourceKey, string backend, double durationMs);
+    public static partial void AvatarCreated(ILogger logger, AvatarId avatarId, string sourceBucket, string sourceKey, string backend, double durationMs);
 
     [LoggerMessage(5004, LogLevel.Warning, "Inference refused avatar request: {Status} {Detail}")]
     public static partial void InferenceRefused(ILogger logger, int status, string? detail);
@@ -24,5 +24,5 @@ internal static partial class Log
     public static partial void InferenceUnreachable(ILogger logger, Exception exception);
 
     [LoggerMessage(5006, LogLevel.Warning, "Publishing AvatarCreated for {AvatarId} failed; the avatar is stored")]
-    public static partial void AvatarEventFailed(ILogger logger, Exception exception, FrameId avatarId);
+    public static partial void AvatarEventFailed(ILogger logger, Exception exception, AvatarId avatarId);
 }
