@@ -98,8 +98,9 @@ public static class Img2ImgApi
             telemetry.Outcome(backend.Name, Outcomes.Ok);
             Log.Generated(logger, backend.Name, duration.TotalMilliseconds, queueWait.TotalMilliseconds, job.Width, job.Height, job.Style, job.Seed);
 
+            // The backend's picture is already base64 (encoded once by the backend, or passed on as the backend sent it).
             var result = new Img2ImgResult(
-                Convert.ToBase64String(image.Bytes), image.ContentType, job.Width, job.Height, backend.Name, image.Model,
+                image.Base64, image.ContentType, job.Width, job.Height, backend.Name, image.Model,
                 job.Seed, job.Strength, job.Style, Math.Round(duration.TotalMilliseconds, 1), image.Parameters);
             return TypedResults.Json(result, InferenceJsonContext.Default.Img2ImgResult);
         }

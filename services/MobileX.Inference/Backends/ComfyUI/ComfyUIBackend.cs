@@ -60,7 +60,7 @@ internal sealed class ComfyUIBackend : IImg2ImgBackend
             ["workflow"] = Path.GetFileName(_options.WorkflowPath),
             ["prompt"] = prompt,
         };
-        return new BackendImage(bytes, ImageFormats.ContentTypeOf(bytes)!, _options.Checkpoint, parameters);
+        return BackendImage.FromBytes(bytes, ImageFormats.ContentTypeOf(bytes)!, _options.Checkpoint, parameters);
     }
 
     private async Task<string> UploadAsync(byte[] image, CancellationToken cancellationToken)
