@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Amazon.S3;
-using MobileX.Api.Extensions;
+using MobileX.Api.Http;
 using MobileX.Contracts;
 
 namespace MobileX.Api.Avatars;
