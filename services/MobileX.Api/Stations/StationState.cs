@@ -75,12 +75,7 @@ internal sealed class StationState(StationId id)
 
         lock (_gate)
         {
-            if (live)
-            {
-                _processed++;
-            }
-
-            OnOutcome(frame.CapturedAt);
+            OnOutcome(ref _processed, live, frame.CapturedAt);
             if (LatestProcessed is null || frame.CapturedAt >= LatestProcessed.CapturedAt)
             {
                 LatestProcessed = frame;
@@ -98,12 +93,7 @@ internal sealed class StationState(StationId id)
 
         lock (_gate)
         {
-            if (live)
-            {
-                _rejected++;
-            }
-
-            OnOutcome(frame.CapturedAt);
+            OnOutcome(ref _rejected, live, frame.CapturedAt);
         }
     }
 
@@ -138,8 +128,14 @@ internal sealed class StationState(StationId id)
         }
     }
 
-    private void OnOutcome(DateTimeOffset capturedAt)
+    /// <summary>Counts a live outcome (processed or rejected) and keeps the newest outcome's capture time; under the lock.</summary>
+    private void OnOutcome(ref long count, bool live, DateTimeOffset capturedAt)
     {
+        if (live)
+        {
+            count++;
+        }
+
         if (_lastOutcomeCapturedAt is null || capturedAt > _lastOutcomeCapturedAt)
         {
             _lastOutcomeCapturedAt = capturedAt;

@@ -26,14 +26,9 @@ public static class StationsApi
     internal static async Task<IResult> GetLatestFrame(
         string id, string? kind, StationDirectory directory, LatestFrameCache cache, CancellationToken cancellationToken)
     {
-        if (StationLookup.Resolve(id, directory, out var station) is { } error)
+        if (ResolveFrames(id, kind, directory, out var station, out var frameKind) is { } error)
         {
             return error;
-        }
-
-        if (!FrameKinds.TryParse(kind, out var frameKind))
-        {
-            return Problems.BadRequest("Unknown frame kind", $"kind must be 'raw' or 'processed', not '{kind}'.");
         }
 
         var (bucket, key) = frameKind == FrameKind.Processed
@@ -68,14 +63,9 @@ public static class StationsApi
         TimeProvider time,
         CancellationToken cancellationToken)
     {
-        if (StationLookup.Resolve(id, directory, out var station) is { } error)
+        if (ResolveFrames(id, kind, directory, out var station, out var frameKind) is { } error)
         {
             return error;
-        }
-
-        if (!FrameKinds.TryParse(kind, out var frameKind))
-        {
-            return Problems.BadRequest("Unknown frame kind", $"kind must be 'raw' or 'processed', not '{kind}'.");
         }
 
         var end = to ?? time.GetUtcNow();
@@ -158,6 +148,20 @@ public static class StationsApi
         }
 
         return TypedResults.Ok(new FramePage(station, frameKind.ToString().ToLowerInvariant(), bucket, frames, more ? last : null));
+    }
+
+    /// <summary>Null when <paramref name="id"/> is a station of this fleet and <paramref name="kind"/> a frame kind, else the problem to answer.</summary>
+    private static ProblemHttpResult? ResolveFrames(string id, string? kind, StationDirectory directory, out StationId station, out FrameKind frameKind)
+    {
+        frameKind = default;
+        if (StationLookup.Resolve(id, directory, out station) is { } error)
+        {
+            return error;
+        }
+
+        return FrameKinds.TryParse(kind, out frameKind)
+            ? null
+            : Problems.BadRequest("Unknown frame kind", $"kind must be 'raw' or 'processed', not '{kind}'.");
     }
 
     private static DateTimeOffset Truncate(DateTimeOffset t)

@@ -33,10 +33,8 @@ public static class AvatarRateLimit
         GatewayTelemetry.Throttled.Add(1);
         GatewayLog.RateLimited(context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("MobileX.Gateway.RateLimit"), context.Request.Path, ClientKey(context), retryAfter);
         context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        await Results.Problem(
-            statusCode: StatusCodes.Status429TooManyRequests,
-            title: "Too many avatar requests",
-            detail: string.Create(CultureInfo.InvariantCulture, $"Avatar generation is limited per client; retry after {seconds} s.")).ExecuteAsync(context);
+        await GatewayProblems.WriteAsync(context, StatusCodes.Status429TooManyRequests, "Too many avatar requests",
+            $"Avatar generation is limited per client; retry after {seconds} s.");
     }
 
     private static string ClientKey(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";

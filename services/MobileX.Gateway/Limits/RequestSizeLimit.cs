@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Extensions.Options;
 
 namespace MobileX.Gateway.Limits;
@@ -24,10 +23,8 @@ public static class RequestSizeLimit
 
             if (context.Request.ContentLength > limit)
             {
-                await Results.Problem(
-                    statusCode: StatusCodes.Status413PayloadTooLarge,
-                    title: "Request body too large",
-                    detail: string.Create(CultureInfo.InvariantCulture, $"The body has {context.Request.ContentLength} bytes; the gateway accepts at most {limit} (Gateway:MaxRequestBodyBytes).")).ExecuteAsync(context);
+                await GatewayProblems.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, "Request body too large",
+                    $"The body has {context.Request.ContentLength} bytes; the gateway accepts at most {limit} (Gateway:MaxRequestBodyBytes).");
                 return;
             }
 

@@ -89,13 +89,23 @@ public static class Img2ImgApi
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(aborted);
         timeout.CancelAfter(o.Timeout);
         var started = Stopwatch.GetTimestamp();
+        // Records the backend's time and the outcome; only finished or timed-out runs feed the Retry-After estimate.
+        TimeSpan Finish(string outcome, bool feedsRetryAfter)
+        {
+            var elapsed = Stopwatch.GetElapsedTime(started);
+            if (feedsRetryAfter)
+            {
+                gate.Record(elapsed);
+            }
+
+            telemetry.BackendFinished(backend.Name, outcome, elapsed);
+            return elapsed;
+        }
+
         try
         {
             var image = await backend.GenerateAsync(job, timeout.Token);
-            var duration = Stopwatch.GetElapsedTime(started);
-            gate.Record(duration);
-            telemetry.BackendDuration(backend.Name, Outcomes.Ok, duration);
-            telemetry.Outcome(backend.Name, Outcomes.Ok);
+            var duration = Finish(Outcomes.Ok, feedsRetryAfter: true);
             InferenceLog.Generated(logger, backend.Name, duration.TotalMilliseconds, queueWait.TotalMilliseconds, job.Width, job.Height, job.Style, job.Seed);
 
             // The backend's picture is already base64 (encoded once by the backend, or passed on as the backend sent it).
@@ -106,27 +116,19 @@ public static class Img2ImgApi
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {
-            var elapsed = Stopwatch.GetElapsedTime(started);
-            telemetry.BackendDuration(backend.Name, Outcomes.Cancelled, elapsed);
-            telemetry.Outcome(backend.Name, Outcomes.Cancelled);
-            InferenceLog.Cancelled(logger, backend.Name, elapsed.TotalMilliseconds);
+            InferenceLog.Cancelled(logger, backend.Name, Finish(Outcomes.Cancelled, feedsRetryAfter: false).TotalMilliseconds);
             return TypedResults.Empty;
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {
-            var elapsed = Stopwatch.GetElapsedTime(started);
-            gate.Record(elapsed);
-            telemetry.BackendDuration(backend.Name, Outcomes.Timeout, elapsed);
-            telemetry.Outcome(backend.Name, Outcomes.Timeout);
+            Finish(Outcomes.Timeout, feedsRetryAfter: true);
             InferenceLog.BackendTimeout(logger, backend.Name, o.Timeout);
             activity?.SetStatus(ActivityStatusCode.Error, "timeout");
             return Problem(504, "Inference backend timed out", $"{backend.Name} did not answer within {o.Timeout.TotalSeconds:0.###} s.");
         }
         catch (BackendException ex)
         {
-            var elapsed = Stopwatch.GetElapsedTime(started);
-            telemetry.BackendDuration(backend.Name, Outcomes.BackendError, elapsed);
-            telemetry.Outcome(backend.Name, Outcomes.BackendError);
+            Finish(Outcomes.BackendError, feedsRetryAfter: false);
             InferenceLog.BackendFailed(logger, ex, backend.Name, ex.Message);
             activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
             return Problem(502, "Inference backend error", ex.Message);

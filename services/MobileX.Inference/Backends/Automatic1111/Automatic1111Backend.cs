@@ -52,7 +52,7 @@ internal sealed class Automatic1111Backend : IImg2ImgBackend
         };
         request.Headers.Authorization = _auth;
 
-        using var response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
+        using var response = await BackendErrors.SendAsync(_http, request, Name, _options.BaseUrl, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
             throw await BackendErrors.FromResponseAsync(Name, "img2img", response, cancellationToken).ConfigureAwait(false);
@@ -83,18 +83,6 @@ internal sealed class Automatic1111Backend : IImg2ImgBackend
             ["prompt"] = body.Prompt,
         };
         return new BackendImage(image, contentType, ModelOf(answer.Info), parameters);
-    }
-
-    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-        }
-        catch (HttpRequestException ex)
-        {
-            throw new BackendException($"{Name} is unreachable at {_options.BaseUrl}: {ex.Message}", ex);
-        }
     }
 
     /// <summary>
