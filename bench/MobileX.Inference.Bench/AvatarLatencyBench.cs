@@ -27,6 +27,7 @@ internal static class AvatarLatencyBench
         var warmup = IntArg(args, "--warmup", 3);
         var imagePath = StringArg(args, "--image") ?? DefaultImage();
         var image = await File.ReadAllBytesAsync(imagePath);
+        var base64 = Convert.ToBase64String(image);
         Console.WriteLine($"Avatar latency, local backend, {Size}x{Size}, source {Path.GetFileName(imagePath)}, {iterations} rounds after {warmup} warm-up, {Environment.ProcessorCount} cores");
 
         await using var adapter = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
@@ -43,11 +44,11 @@ internal static class AvatarLatencyBench
         };
         foreach (var style in Styles.All)
         {
-            var job = new Img2ImgJob(image, "Hero", "", style, 42, 0.75, Size, Size);
+            var job = new Img2ImgJob(image, base64, "Hero", "", style, 42, 0.75, Size, Size);
             cases.Add(($"local {style} (in process)", () => { LocalStylizer.Render(job, CancellationToken.None); return Task.CompletedTask; }));
         }
 
-        var request = new Img2ImgRequest(Convert.ToBase64String(image), "Hero", Seed: 42, Strength: 0.75);
+        var request = new Img2ImgRequest(base64, "Hero", Seed: 42, Strength: 0.75);
         cases.Add(($"POST {InferenceApi.Img2ImgPath} cartoon (HTTP)", async () =>
         {
             using var response = await http.PostAsJsonAsync(InferenceApi.Img2ImgPath, request, InferenceJsonContext.Default.Img2ImgRequest);
@@ -61,7 +62,7 @@ internal static class AvatarLatencyBench
             Directory.CreateDirectory(saveDir);
             foreach (var style in Styles.All)
             {
-                var png = LocalStylizer.Render(new Img2ImgJob(image, "Hero", "", style, 42, 0.75, Size, Size), CancellationToken.None);
+                var png = LocalStylizer.Render(new Img2ImgJob(image, base64, "Hero", "", style, 42, 0.75, Size, Size), CancellationToken.None);
                 await File.WriteAllBytesAsync(Path.Combine(saveDir, $"local-{style}.png"), png);
             }
         }

@@ -1,5 +1,6 @@
 using MobileX.Api.Avatars;
 using MobileX.Api.Extensions;
+using MobileX.Api.Http;
 using MobileX.Api.Stations;
 using Scalar.AspNetCore;
 

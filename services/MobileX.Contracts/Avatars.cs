@@ -2,14 +2,14 @@ namespace MobileX.Contracts;
 
 /// <summary>
 /// Where an avatar is stored in <see cref="Buckets.Avatars"/>: <c>&lt;avatarId&gt;/image</c> and its lineage
-/// <c>&lt;avatarId&gt;/lineage.json</c>. The id is a UUIDv7 (<see cref="FrameId"/> format), so keys sort by creation time
+/// <c>&lt;avatarId&gt;/lineage.json</c>. The id is an <see cref="AvatarId"/> (a UUIDv7), so keys sort by creation time
 /// and a lookup by id needs no listing.
 /// </summary>
 public static class AvatarKeys
 {
-    public static string Image(FrameId avatarId) => $"{avatarId}/image";
+    public static string Image(AvatarId avatarId) => $"{avatarId}/image";
 
-    public static string Lineage(FrameId avatarId) => $"{avatarId}/lineage.json";
+    public static string Lineage(AvatarId avatarId) => $"{avatarId}/lineage.json";
 }
 
 /// <summary>
@@ -17,7 +17,7 @@ public static class AvatarKeys
 /// image and answered by <c>GET /api/avatars/{id}/meta</c>.
 /// </summary>
 public sealed record AvatarLineage(
-    FrameId AvatarId,
+    AvatarId AvatarId,
     string Bucket,
     string Key,
     string ContentType,

@@ -13,20 +13,15 @@ public readonly record struct FrameId(Guid Value) : IComparable<FrameId>
 {
     public static FrameId New(DateTimeOffset at) => new(Guid.CreateVersion7(at));
 
-    public override string ToString() => Value.ToString("N");
+    public override string ToString() => HexGuid.Format(Value);
 
     public int CompareTo(FrameId other) => string.CompareOrdinal(ToString(), other.ToString());
 
     public static bool TryParse([NotNullWhen(true)] string? text, out FrameId id)
     {
-        id = default;
-        if (text is not { Length: 32 } || !Guid.TryParseExact(text, "N", out var guid))
-        {
-            return false;
-        }
-
+        var parsed = HexGuid.TryParse(text, out var guid);
         id = new FrameId(guid);
-        return true;
+        return parsed;
     }
 
     public static FrameId Parse(string text) => TryParse(text, out var id)

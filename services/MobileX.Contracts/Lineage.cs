@@ -28,7 +28,7 @@ public sealed record ProcessedLineage(
     string WorkerVersion,
     DateTimeOffset ProcessedAt,
     double ProcessingMs,
-    int Version = ProcessedLineage.SchemaVersion) : IMobileXMessage
+    int Version = ProcessedLineage.SchemaVersion)
 {
     public const int SchemaVersion = 1;
 }

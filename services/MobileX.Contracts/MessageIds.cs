@@ -16,6 +16,9 @@ public static class MessageIds
     /// <summary><c>&lt;frameId&gt;:rejected</c>: the <see cref="FrameRejected"/> event.</summary>
     public static string Rejected(FrameId frameId) => $"{frameId}:rejected";
 
+    /// <summary><c>&lt;avatarId&gt;</c>: the <see cref="AvatarCreated"/> event.</summary>
+    public static string AvatarCreated(AvatarId avatarId) => avatarId.ToString();
+
     /// <summary><c>preprocessor:&lt;stream sequence&gt;</c>: a dead letter, one per stream message.</summary>
     public static string DeadLetter(string consumer, ulong streamSequence) => $"{consumer}:{streamSequence}";
 }

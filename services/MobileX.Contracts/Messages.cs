@@ -3,14 +3,8 @@ using System.Text.Json.Serialization;
 
 namespace MobileX.Contracts;
 
-/// <summary>
-/// Bus messages. Each names where its bytes are (bucket and key), never carries them, and states its schema
-/// version so a consumer can refuse a shape it does not know.
-/// </summary>
-public interface IMobileXMessage
-{
-    int Version { get; }
-}
+// Bus messages. Each names where its bytes are (bucket and key), never carries them, and states its schema version
+// (SchemaVersion, sent as version) so a consumer can refuse a shape it does not know.
 
 /// <summary>A raw frame was stored in <see cref="Bucket"/>/<see cref="Key"/>; published on <c>mobilex.stations.NN.frames.raw</c>.</summary>
 public sealed record FrameCaptured(
@@ -25,7 +19,7 @@ public sealed record FrameCaptured(
     int Height,
     long Bytes,
     string Sha256,
-    int Version = FrameCaptured.SchemaVersion) : IMobileXMessage
+    int Version = FrameCaptured.SchemaVersion)
 {
     public const int SchemaVersion = 1;
 }
@@ -45,7 +39,7 @@ public sealed record FrameProcessed(
     long Bytes,
     string Sha256,
     DateTimeOffset ProcessedAt,
-    int Version = FrameProcessed.SchemaVersion) : IMobileXMessage
+    int Version = FrameProcessed.SchemaVersion)
 {
     public const int SchemaVersion = 1;
 }
@@ -60,14 +54,14 @@ public sealed record FrameRejected(
     string Reason,
     string Detail,
     DateTimeOffset RejectedAt,
-    int Version = FrameRejected.SchemaVersion) : IMobileXMessage
+    int Version = FrameRejected.SchemaVersion)
 {
     public const int SchemaVersion = 1;
 }
 
 /// <summary>An avatar was generated and stored; published on <c>mobilex.avatars.created</c>.</summary>
 public sealed record AvatarCreated(
-    string AvatarId,
+    AvatarId AvatarId,
     StationId? StationId,
     FrameId? SourceFrameId,
     string SourceBucket,
@@ -78,7 +72,7 @@ public sealed record AvatarCreated(
     string Backend,
     string Prompt,
     DateTimeOffset CreatedAt,
-    int Version = AvatarCreated.SchemaVersion) : IMobileXMessage
+    int Version = AvatarCreated.SchemaVersion)
 {
     public const int SchemaVersion = 1;
 }
@@ -93,7 +87,7 @@ public sealed record DeadLetter(
     string LastError,
     string Payload,
     DateTimeOffset DeadAt,
-    int Version = DeadLetter.SchemaVersion) : IMobileXMessage
+    int Version = DeadLetter.SchemaVersion)
 {
     public const int SchemaVersion = 1;
 }
@@ -111,7 +105,7 @@ public sealed record StationHealth(
     int QueuedFrames,
     long DroppedFrames,
     DateTimeOffset ReportedAt,
-    int Version = StationHealth.SchemaVersion) : IMobileXMessage
+    int Version = StationHealth.SchemaVersion)
 {
     public const int SchemaVersion = 1;
 }

@@ -1,4 +1,6 @@
 using MobileX.Gateway.Extensions;
+using MobileX.Gateway.Limits;
+using MobileX.Gateway.Proxy;
 
 var builder = WebApplication.CreateBuilder(args);
 

@@ -1,5 +1,6 @@
 using MobileX.Inference.Extensions;
 using MobileX.Inference.Img2Img;
+using MobileX.Inference.Telemetry;
 
 var builder = WebApplication.CreateBuilder(args);
 

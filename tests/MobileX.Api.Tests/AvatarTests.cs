@@ -55,7 +55,8 @@ public sealed class AvatarTests(ServingFixture fixture)
         var events = await fixture.JetStream.GetStreamAsync(Streams.Events, cancellationToken: ct);
         var last = await events.GetAsync(new StreamMsgGetRequest { LastBySubj = Subjects.AvatarsCreated }, ct);
         var created = JsonSerializer.Deserialize(last.Message!.Data.Span, ContractsJsonContext.Default.AvatarCreated)!;
-        Assert.Equal(lineage.AvatarId.ToString(), created.AvatarId);
+        Assert.Equal(lineage.AvatarId, created.AvatarId);
+        Assert.Equal($"/api/avatars/{created.AvatarId}", location);
         Assert.Equal(source.Key, created.SourceKey);
     }
 

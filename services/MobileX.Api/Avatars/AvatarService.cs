@@ -4,9 +4,10 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Amazon.S3;
 using Microsoft.Extensions.Options;
-using MobileX.Api.Extensions;
+using MobileX.Api.Http;
 using MobileX.Api.Inference;
 using MobileX.Api.Stations;
+using MobileX.Api.Telemetry;
 using MobileX.Contracts;
 using MobileX.Messaging;
 using NATS.Client.JetStream;
@@ -28,7 +29,7 @@ public sealed class AvatarService(
     ILogger<AvatarService> logger)
 {
     /// <summary>The new avatar's id, or the problem to answer.</summary>
-    public async Task<(FrameId? AvatarId, IResult? Problem)> CreateAsync(AvatarRequest request, CancellationToken cancellationToken)
+    public async Task<(AvatarId? AvatarId, IResult? Problem)> CreateAsync(AvatarRequest request, CancellationToken cancellationToken)
     {
         using var activity = ApiTelemetry.Source.StartActivity("avatar create");
         var started = Stopwatch.GetTimestamp();
@@ -50,18 +51,18 @@ public sealed class AvatarService(
         catch (Exception ex) when (ex is HttpRequestException or Polly.Timeout.TimeoutRejectedException or Polly.CircuitBreaker.BrokenCircuitException
                                    || (ex is TaskCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            Log.InferenceUnreachable(logger, ex);
+            ApiLog.InferenceUnreachable(logger, ex);
             return (null, Problems.Problem(StatusCodes.Status503ServiceUnavailable, "Inference adapter unavailable", $"The inference adapter could not be reached: {ex.Message}"));
         }
 
         if (outcome.Result is not { } result)
         {
-            Log.InferenceRefused(logger, outcome.Status, outcome.Detail);
+            ApiLog.InferenceRefused(logger, outcome.Status, outcome.Detail);
             return (null, MapInferenceProblem(outcome));
         }
 
         var image = Convert.FromBase64String(result.Image);
-        var avatarId = FrameId.New(time.GetUtcNow());
+        var avatarId = AvatarId.New(time.GetUtcNow());
         var key = AvatarKeys.Image(avatarId);
         var lineageKey = AvatarKeys.Lineage(avatarId);
         var stationId = source.StationId;
@@ -78,23 +79,23 @@ public sealed class AvatarService(
         await s3.PutObjectAsync(Buckets.Avatars, key, image, result.ContentType, null, cancellationToken);
         await s3.PutObjectAsync(Buckets.Avatars, lineageKey, JsonSerializer.SerializeToUtf8Bytes(lineage, ContractsJsonContext.Default.AvatarLineage), "application/json", null, cancellationToken);
 
-        var created = new AvatarCreated(avatarId.ToString(), stationId, sourceFrameId, source.Bucket, source.Key, Buckets.Avatars, key, lineageKey,
+        var created = new AvatarCreated(avatarId, stationId, sourceFrameId, source.Bucket, source.Key, Buckets.Avatars, key, lineageKey,
             result.Backend, request.Prompt!, lineage.CreatedAt);
         try
         {
             var ack = await js.PublishAsync(Subjects.AvatarsCreated, created, ContractSerializers.For<AvatarCreated>(),
-                new NatsJSPubOpts { MsgId = avatarId.ToString(), RetryAttempts = 3 }, cancellationToken: cancellationToken);
+                new NatsJSPubOpts { MsgId = MessageIds.AvatarCreated(avatarId), RetryAttempts = 3 }, cancellationToken: cancellationToken);
             ack.EnsureSuccess();
         }
         catch (Exception ex) when (ex is NATS.Client.Core.NatsException or NatsJSException)
         {
             // The avatar and its lineage are stored and served; only the notification is missing.
-            Log.AvatarEventFailed(logger, ex, avatarId);
+            ApiLog.AvatarEventFailed(logger, ex, avatarId);
         }
 
         ApiTelemetry.AvatarsCreated.Add(1, new KeyValuePair<string, object?>("backend", result.Backend));
         ApiTelemetry.AvatarDuration.Record(durationMs, new KeyValuePair<string, object?>("backend", result.Backend));
-        Log.AvatarCreated(logger, avatarId, source.Bucket, source.Key, result.Backend, durationMs);
+        ApiLog.AvatarCreated(logger, avatarId, source.Bucket, source.Key, result.Backend, durationMs);
         return (avatarId, null);
     }
 
@@ -106,12 +107,11 @@ public sealed class AvatarService(
     {
         if (request.StationId is { } id)
         {
-            if (Problems.ParseStation(id, directory) is { } bad)
+            if (StationLookup.Resolve(id, directory, out var station) is { } bad)
             {
                 return (null, bad);
             }
 
-            var station = StationId.Parse(id);
             if (directory.LatestProcessed(station) is not { } frame)
             {
                 return (null, Problems.Conflict("No processed frame yet",

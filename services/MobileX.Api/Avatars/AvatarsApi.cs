@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Amazon.S3;
-using MobileX.Api.Extensions;
+using MobileX.Api.Http;
 using MobileX.Contracts;
 
 namespace MobileX.Api.Avatars;
@@ -27,6 +27,9 @@ public static class AvatarsApi
         return app;
     }
 
+    /// <summary>The avatar's image route, <c>/api/avatars/{id}</c>; its lineage is the same plus <c>/meta</c>.</summary>
+    public static string PathOf(AvatarId avatarId) => $"/api/avatars/{avatarId}";
+
     internal static async Task<IResult> CreateAvatar(HttpRequest request, AvatarService avatars, CancellationToken cancellationToken)
     {
         // Read by hand rather than bound, so a body that is not JSON gets a problem naming the parse error.
@@ -51,12 +54,7 @@ public static class AvatarsApi
         }
 
         var (avatarId, problem) = await avatars.CreateAsync(body, cancellationToken);
-        if (problem is not null)
-        {
-            return problem;
-        }
-
-        return new SeeOtherResult($"/api/avatars/{avatarId}");
+        return avatarId is { } created ? new SeeOtherResult(PathOf(created)) : problem!;
     }
 
     internal static Task<IResult> GetAvatar(string id, IAmazonS3 s3, CancellationToken cancellationToken) =>
@@ -66,9 +64,9 @@ public static class AvatarsApi
         GetAvatarObject(id, AvatarKeys.Lineage, "application/json", s3, cancellationToken);
 
     /// <summary>One of an avatar's objects by id; <paramref name="contentType"/> null serves the stored type.</summary>
-    private static async Task<IResult> GetAvatarObject(string id, Func<FrameId, string> key, string? contentType, IAmazonS3 s3, CancellationToken cancellationToken)
+    private static async Task<IResult> GetAvatarObject(string id, Func<AvatarId, string> key, string? contentType, IAmazonS3 s3, CancellationToken cancellationToken)
     {
-        if (!FrameId.TryParse(id, out var avatarId))
+        if (!AvatarId.TryParse(id, out var avatarId))
         {
             return Problems.NotFound("Unknown avatar", $"'{id}' is not an avatar id (32 hex digits).");
         }

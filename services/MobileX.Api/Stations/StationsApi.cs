@@ -2,7 +2,7 @@ using Amazon.S3;
 using Amazon.S3.Model;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
-using MobileX.Api.Extensions;
+using MobileX.Api.Http;
 using MobileX.Contracts;
 using NATS.Client.Core;
 
@@ -26,17 +26,11 @@ public static class StationsApi
     internal static async Task<IResult> GetLatestFrame(
         string id, string? kind, StationDirectory directory, LatestFrameCache cache, CancellationToken cancellationToken)
     {
-        if (Problems.ParseStation(id, directory) is { } error)
+        if (ResolveFrames(id, kind, directory, out var station, out var frameKind) is { } error)
         {
             return error;
         }
 
-        if (!FrameKinds.TryParse(kind, out var frameKind))
-        {
-            return Problems.BadRequest("Unknown frame kind", $"kind must be 'raw' or 'processed', not '{kind}'.");
-        }
-
-        var station = StationId.Parse(id);
         var (bucket, key) = frameKind == FrameKind.Processed
             ? (directory.LatestProcessed(station) is { } p ? (p.Bucket, p.Key) : (null, null))
             : (directory.LatestRaw(station) is { } r ? (r.Bucket, r.Key) : (null, null));
@@ -69,17 +63,11 @@ public static class StationsApi
         TimeProvider time,
         CancellationToken cancellationToken)
     {
-        if (Problems.ParseStation(id, directory) is { } error)
+        if (ResolveFrames(id, kind, directory, out var station, out var frameKind) is { } error)
         {
             return error;
         }
 
-        if (!FrameKinds.TryParse(kind, out var frameKind))
-        {
-            return Problems.BadRequest("Unknown frame kind", $"kind must be 'raw' or 'processed', not '{kind}'.");
-        }
-
-        var station = StationId.Parse(id);
         var end = to ?? time.GetUtcNow();
         var start = from ?? end.AddHours(-1);
         var pageSize = limit ?? 100;
@@ -162,6 +150,20 @@ public static class StationsApi
         return TypedResults.Ok(new FramePage(station, frameKind.ToString().ToLowerInvariant(), bucket, frames, more ? last : null));
     }
 
+    /// <summary>Null when <paramref name="id"/> is a station of this fleet and <paramref name="kind"/> a frame kind, else the problem to answer.</summary>
+    private static ProblemHttpResult? ResolveFrames(string id, string? kind, StationDirectory directory, out StationId station, out FrameKind frameKind)
+    {
+        frameKind = default;
+        if (StationLookup.Resolve(id, directory, out station) is { } error)
+        {
+            return error;
+        }
+
+        return FrameKinds.TryParse(kind, out frameKind)
+            ? null
+            : Problems.BadRequest("Unknown frame kind", $"kind must be 'raw' or 'processed', not '{kind}'.");
+    }
+
     private static DateTimeOffset Truncate(DateTimeOffset t)
     {
         var u = t.UtcDateTime;
@@ -170,13 +172,12 @@ public static class StationsApi
 
     internal static async Task StreamEvents(string id, HttpContext context, StationDirectory directory, INatsConnection nats, CancellationToken cancellationToken)
     {
-        if (Problems.ParseStation(id, directory) is { } error)
+        if (StationLookup.Resolve(id, directory, out var station) is { } error)
         {
             await error.ExecuteAsync(context);
             return;
         }
 
-        var station = StationId.Parse(id);
         context.Response.ContentType = "text/event-stream";
         context.Response.Headers.CacheControl = "no-cache";
         // A comment line goes out now, so a client sees the stream open before the station's next frame.

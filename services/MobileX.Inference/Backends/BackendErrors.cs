@@ -3,10 +3,23 @@ using System.Text.Json;
 
 namespace MobileX.Inference.Backends;
 
-/// <summary>Turns a backend's error answer into one readable line for the 502 the caller gets.</summary>
+/// <summary>Turns a backend's failure (unreachable, or an error answer) into one readable line for the 502 the caller gets.</summary>
 internal static class BackendErrors
 {
     private const int MaxMessageLength = 500;
+
+    /// <summary>Sends, returning once the headers are in; an unreachable backend becomes a <see cref="BackendException"/> naming it.</summary>
+    public static async Task<HttpResponseMessage> SendAsync(HttpClient http, HttpRequestMessage request, string backend, Uri? baseUrl, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new BackendException($"{backend} is unreachable at {baseUrl}: {ex.Message}", ex);
+        }
+    }
 
     public static async Task<BackendException> FromResponseAsync(string backend, string step, HttpResponseMessage response, CancellationToken cancellationToken)
     {

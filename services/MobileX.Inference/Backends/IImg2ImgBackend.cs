@@ -1,8 +1,13 @@
 namespace MobileX.Inference.Backends;
 
-/// <summary>One validated img2img job, already decoded from the wire format.</summary>
+/// <summary>
+/// One validated img2img job. <see cref="Image"/> is the source picture decoded once, by validation, from the request's
+/// base64; <see cref="ImageBase64"/> is that base64 as it arrived, for a backend whose API takes base64
+/// (AUTOMATIC1111), so the picture is never encoded again.
+/// </summary>
 internal sealed record Img2ImgJob(
     byte[] Image,
+    string ImageBase64,
     string Prompt,
     string NegativePrompt,
     string Style,
@@ -11,8 +16,15 @@ internal sealed record Img2ImgJob(
     int Width,
     int Height);
 
-/// <summary>What a backend produced.</summary>
-internal sealed record BackendImage(byte[] Bytes, string ContentType, string Model, IReadOnlyDictionary<string, string> Parameters);
+/// <summary>
+/// What a backend produced. The picture is kept as base64, the form the result carries: a backend that answers base64
+/// (AUTOMATIC1111) passes its text on; one that answers bytes encodes them once with <see cref="FromBytes"/>.
+/// </summary>
+internal sealed record BackendImage(string Base64, string ContentType, string Model, IReadOnlyDictionary<string, string> Parameters)
+{
+    public static BackendImage FromBytes(byte[] bytes, string contentType, string model, IReadOnlyDictionary<string, string> parameters) =>
+        new(Convert.ToBase64String(bytes), contentType, model, parameters);
+}
 
 /// <summary>A source of img2img results: the CPU stylizer or a Stable Diffusion server.</summary>
 internal interface IImg2ImgBackend

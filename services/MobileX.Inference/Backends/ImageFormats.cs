@@ -27,6 +27,32 @@ internal static class ImageFormats
         return null;
     }
 
+    /// <summary>
+    /// <see cref="ContentTypeOf"/> of valid base64 text, decoding only its first 16 characters (12 bytes, enough for
+    /// every signature) instead of the whole picture.
+    /// </summary>
+    public static string? ContentTypeOfBase64(ReadOnlySpan<char> base64)
+    {
+        const int HeadChars = 16;
+        Span<char> head = stackalloc char[HeadChars];
+        var length = 0;
+        foreach (var c in base64)
+        {
+            // Base64 may be wrapped; white space carries no bytes.
+            if (!char.IsWhiteSpace(c))
+            {
+                head[length++] = c;
+                if (length == HeadChars)
+                {
+                    break;
+                }
+            }
+        }
+
+        Span<byte> bytes = stackalloc byte[HeadChars / 4 * 3];
+        return Convert.TryFromBase64Chars(head[..length], bytes, out var written) ? ContentTypeOf(bytes[..written]) : null;
+    }
+
     public static string ExtensionOf(string contentType) => contentType switch
     {
         Jpeg => ".jpg",

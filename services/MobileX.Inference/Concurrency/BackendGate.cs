@@ -33,8 +33,6 @@ internal sealed class BackendGate : IDisposable
 
     public long Queued => _limiter.GetStatistics()?.CurrentQueuedCount ?? 0;
 
-    public long Available => _limiter.GetStatistics()?.CurrentAvailablePermits ?? 0;
-
     /// <summary>A lease that is either acquired (run now) or not (queue full: answer 429).</summary>
     public ValueTask<RateLimitLease> EnterAsync(CancellationToken cancellationToken) => _limiter.AcquireAsync(1, cancellationToken);
 

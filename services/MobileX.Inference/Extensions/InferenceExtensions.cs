@@ -45,16 +45,4 @@ public static class InferenceExtensions
         });
         return builder;
     }
-
-    /// <summary>Logs which backend serves, once, when the app has started.</summary>
-    public static WebApplication LogBackendOnStart(this WebApplication app)
-    {
-        app.Lifetime.ApplicationStarted.Register(() =>
-        {
-            var options = app.Services.GetRequiredService<IOptions<InferenceOptions>>().Value;
-            var gate = app.Services.GetRequiredService<BackendGate>();
-            Log.BackendReady(app.Logger, options.Backend, gate.Permits, gate.QueueLimit, options.Timeout);
-        });
-        return app;
-    }
 }

@@ -48,7 +48,7 @@ public static class Img2ImgApi
         var error = readError ?? Img2ImgValidation.TryCreateJob(request, o, out job);
         if (error is not null)
         {
-            Log.Rejected(logger, error.Status, error.Detail);
+            InferenceLog.Rejected(logger, error.Status, error.Detail);
             telemetry.Outcome(backend.Name, error.Status == 413 ? Outcomes.TooLarge : Outcomes.BadRequest);
             return Problem(error.Status, error.Status == 413 ? "Image too large" : "Invalid img2img request", error.Detail, error.Field);
         }
@@ -68,7 +68,7 @@ public static class Img2ImgApi
         {
             // The caller left while queued: nothing ran, nothing to answer.
             telemetry.Outcome(backend.Name, Outcomes.Cancelled);
-            Log.Cancelled(logger, backend.Name, Stopwatch.GetElapsedTime(queued).TotalMilliseconds);
+            InferenceLog.Cancelled(logger, backend.Name, Stopwatch.GetElapsedTime(queued).TotalMilliseconds);
             return TypedResults.Empty;
         }
 
@@ -76,7 +76,7 @@ public static class Img2ImgApi
         if (!lease.IsAcquired)
         {
             var retryAfter = gate.RetryAfterSeconds();
-            Log.QueueFull(logger, backend.Name, gate.QueueLimit, retryAfter);
+            InferenceLog.QueueFull(logger, backend.Name, gate.QueueLimit, retryAfter);
             telemetry.Outcome(backend.Name, Outcomes.QueueFull);
             http.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
             return Problem(429, "Inference queue full", $"{backend.Name} is busy: {gate.Permits} running and {gate.QueueLimit} waiting. Retry after {retryAfter} s.");
@@ -89,51 +89,54 @@ public static class Img2ImgApi
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(aborted);
         timeout.CancelAfter(o.Timeout);
         var started = Stopwatch.GetTimestamp();
+        // Records the backend's time and the outcome; only finished or timed-out runs feed the Retry-After estimate.
+        TimeSpan Finish(string outcome, bool feedsRetryAfter)
+        {
+            var elapsed = Stopwatch.GetElapsedTime(started);
+            if (feedsRetryAfter)
+            {
+                gate.Record(elapsed);
+            }
+
+            telemetry.BackendFinished(backend.Name, outcome, elapsed);
+            return elapsed;
+        }
+
         try
         {
             var image = await backend.GenerateAsync(job, timeout.Token);
-            var duration = Stopwatch.GetElapsedTime(started);
-            gate.Record(duration);
-            telemetry.BackendDuration(backend.Name, Outcomes.Ok, duration);
-            telemetry.Outcome(backend.Name, Outcomes.Ok);
-            Log.Generated(logger, backend.Name, duration.TotalMilliseconds, queueWait.TotalMilliseconds, job.Width, job.Height, job.Style, job.Seed);
+            var duration = Finish(Outcomes.Ok, feedsRetryAfter: true);
+            InferenceLog.Generated(logger, backend.Name, duration.TotalMilliseconds, queueWait.TotalMilliseconds, job.Width, job.Height, job.Style, job.Seed);
 
+            // The backend's picture is already base64 (encoded once by the backend, or passed on as the backend sent it).
             var result = new Img2ImgResult(
-                Convert.ToBase64String(image.Bytes), image.ContentType, job.Width, job.Height, backend.Name, image.Model,
+                image.Base64, image.ContentType, job.Width, job.Height, backend.Name, image.Model,
                 job.Seed, job.Strength, job.Style, Math.Round(duration.TotalMilliseconds, 1), image.Parameters);
             return TypedResults.Json(result, InferenceJsonContext.Default.Img2ImgResult);
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {
-            var elapsed = Stopwatch.GetElapsedTime(started);
-            telemetry.BackendDuration(backend.Name, Outcomes.Cancelled, elapsed);
-            telemetry.Outcome(backend.Name, Outcomes.Cancelled);
-            Log.Cancelled(logger, backend.Name, elapsed.TotalMilliseconds);
+            InferenceLog.Cancelled(logger, backend.Name, Finish(Outcomes.Cancelled, feedsRetryAfter: false).TotalMilliseconds);
             return TypedResults.Empty;
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {
-            var elapsed = Stopwatch.GetElapsedTime(started);
-            gate.Record(elapsed);
-            telemetry.BackendDuration(backend.Name, Outcomes.Timeout, elapsed);
-            telemetry.Outcome(backend.Name, Outcomes.Timeout);
-            Log.BackendTimeout(logger, backend.Name, o.Timeout);
+            Finish(Outcomes.Timeout, feedsRetryAfter: true);
+            InferenceLog.BackendTimeout(logger, backend.Name, o.Timeout);
             activity?.SetStatus(ActivityStatusCode.Error, "timeout");
             return Problem(504, "Inference backend timed out", $"{backend.Name} did not answer within {o.Timeout.TotalSeconds:0.###} s.");
         }
         catch (BackendException ex)
         {
-            var elapsed = Stopwatch.GetElapsedTime(started);
-            telemetry.BackendDuration(backend.Name, Outcomes.BackendError, elapsed);
-            telemetry.Outcome(backend.Name, Outcomes.BackendError);
-            Log.BackendFailed(logger, ex, backend.Name, ex.Message);
+            Finish(Outcomes.BackendError, feedsRetryAfter: false);
+            InferenceLog.BackendFailed(logger, ex, backend.Name, ex.Message);
             activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
             return Problem(502, "Inference backend error", ex.Message);
         }
         catch (InvalidJobException ex)
         {
             telemetry.Outcome(backend.Name, Outcomes.BadRequest);
-            Log.Rejected(logger, 400, ex.Message);
+            InferenceLog.Rejected(logger, 400, ex.Message);
             return Problem(400, "Invalid img2img request", ex.Message, "image");
         }
     }

@@ -70,6 +70,7 @@ internal static class Img2ImgValidation
             return new(413, "image", $"image is about {decodedLength:N0} bytes; the adapter accepts at most {options.MaxImageBytes:N0}.");
         }
 
+        // The one decode on this side: validation, the local stylizer and ComfyUI's upload all use these bytes.
         byte[] bytes;
         try
         {
@@ -92,7 +93,7 @@ internal static class Img2ImgValidation
 
         // A fixed seed keeps every result reproducible; when the caller gives none we choose one and report it.
         var seed = request.Seed ?? Random.Shared.NextInt64(0, uint.MaxValue);
-        job = new Img2ImgJob(bytes, request.Prompt.Trim(), request.NegativePrompt ?? "", style, seed, strength, request.Width, request.Height);
+        job = new Img2ImgJob(bytes, request.Image, request.Prompt.Trim(), request.NegativePrompt ?? "", style, seed, strength, request.Width, request.Height);
         return null;
     }
 

@@ -27,10 +27,14 @@ internal sealed class InferenceTelemetry
     public void QueueWait(string backend, TimeSpan wait) =>
         _queueWait.Record(wait.TotalMilliseconds, new KeyValuePair<string, object?>("backend", backend));
 
-    public void BackendDuration(string backend, string outcome, TimeSpan duration) =>
+    /// <summary>A job the backend ran: its duration and its outcome (also counted by <see cref="Outcome"/>).</summary>
+    public void BackendFinished(string backend, string outcome, TimeSpan duration)
+    {
         _backendDuration.Record(duration.TotalMilliseconds,
             new KeyValuePair<string, object?>("backend", backend),
             new KeyValuePair<string, object?>("outcome", outcome));
+        Outcome(backend, outcome);
+    }
 
     public void Outcome(string backend, string outcome) =>
         _requests.Add(1,

@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -33,7 +34,8 @@ internal sealed class Automatic1111Backend : IImg2ImgBackend
     public async Task<BackendImage> GenerateAsync(Img2ImgJob job, CancellationToken cancellationToken)
     {
         var body = new Automatic1111Img2ImgRequest(
-            InitImages: [Convert.ToBase64String(job.Image)],
+            // The WebUI takes base64: the request's own text, not the decoded bytes encoded again.
+            InitImages: [job.ImageBase64],
             Prompt: $"{job.Prompt}, {Styles.PromptSuffix(job.Style)}",
             NegativePrompt: job.NegativePrompt,
             DenoisingStrength: job.Strength,
@@ -50,7 +52,7 @@ internal sealed class Automatic1111Backend : IImg2ImgBackend
         };
         request.Headers.Authorization = _auth;
 
-        using var response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
+        using var response = await BackendErrors.SendAsync(_http, request, Name, _options.BaseUrl, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
             throw await BackendErrors.FromResponseAsync(Name, "img2img", response, cancellationToken).ConfigureAwait(false);
@@ -71,7 +73,7 @@ internal sealed class Automatic1111Backend : IImg2ImgBackend
             throw new BackendException($"{Name} img2img answered without images[0].");
         }
 
-        var bytes = DecodeImage(first);
+        var (image, contentType) = CheckImage(first);
         var parameters = new Dictionary<string, string>
         {
             ["steps"] = _options.Steps.ToString(CultureInfo.InvariantCulture),
@@ -80,39 +82,26 @@ internal sealed class Automatic1111Backend : IImg2ImgBackend
             ["denoising_strength"] = job.Strength.ToString(CultureInfo.InvariantCulture),
             ["prompt"] = body.Prompt,
         };
-        return new BackendImage(bytes, ImageFormats.ContentTypeOf(bytes)!, ModelOf(answer.Info), parameters);
+        return new BackendImage(image, contentType, ModelOf(answer.Info), parameters);
     }
 
-    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-        }
-        catch (HttpRequestException ex)
-        {
-            throw new BackendException($"{Name} is unreachable at {_options.BaseUrl}: {ex.Message}", ex);
-        }
-    }
-
-    private byte[] DecodeImage(string base64)
+    /// <summary>
+    /// The base64 of <c>images[0]</c>, checked and passed on as it is (the result carries base64 too), and its content
+    /// type, read from the first bytes only.
+    /// </summary>
+    private (string Base64, string ContentType) CheckImage(string base64)
     {
         // Some WebUI forks prefix a data URL; the payload after the comma is the same base64.
         var comma = base64.IndexOf(',', StringComparison.Ordinal);
         var payload = comma >= 0 && base64.StartsWith("data:", StringComparison.Ordinal) ? base64[(comma + 1)..] : base64;
-        byte[] bytes;
-        try
+        if (!Base64.IsValid(payload))
         {
-            bytes = Convert.FromBase64String(payload);
-        }
-        catch (FormatException ex)
-        {
-            throw new BackendException($"{Name} img2img answered images[0] that is not base64.", ex);
+            throw new BackendException($"{Name} img2img answered images[0] that is not base64.");
         }
 
-        return ImageFormats.ContentTypeOf(bytes) is null
-            ? throw new BackendException($"{Name} img2img answered images[0] that is not a PNG, JPEG or WebP image.")
-            : bytes;
+        return ImageFormats.ContentTypeOfBase64(payload) is { } contentType
+            ? (payload, contentType)
+            : throw new BackendException($"{Name} img2img answered images[0] that is not a PNG, JPEG or WebP image.");
     }
 
     /// <summary>The WebUI reports its checkpoint in <c>info</c>, a JSON document inside a string.</summary>

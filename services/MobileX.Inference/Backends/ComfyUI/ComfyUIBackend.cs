@@ -60,7 +60,7 @@ internal sealed class ComfyUIBackend : IImg2ImgBackend
             ["workflow"] = Path.GetFileName(_options.WorkflowPath),
             ["prompt"] = prompt,
         };
-        return new BackendImage(bytes, ImageFormats.ContentTypeOf(bytes)!, _options.Checkpoint, parameters);
+        return BackendImage.FromBytes(bytes, ImageFormats.ContentTypeOf(bytes)!, _options.Checkpoint, parameters);
     }
 
     private async Task<string> UploadAsync(byte[] image, CancellationToken cancellationToken)
@@ -184,14 +184,7 @@ internal sealed class ComfyUIBackend : IImg2ImgBackend
     private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string relative, HttpContent? content, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(method, new Uri(_options.BaseUrl!, relative)) { Content = content };
-        try
-        {
-            return await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-        }
-        catch (HttpRequestException ex)
-        {
-            throw new BackendException($"{Name} is unreachable at {_options.BaseUrl}: {ex.Message}", ex);
-        }
+        return await BackendErrors.SendAsync(_http, request, Name, _options.BaseUrl, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<JsonObject> ReadObjectAsync(HttpResponseMessage response, string step, CancellationToken cancellationToken)

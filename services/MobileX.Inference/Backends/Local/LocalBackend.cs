@@ -17,6 +17,6 @@ internal sealed class LocalBackend : IImg2ImgBackend
             ["palette"] = "prompt+seed",
             ["strength"] = job.Strength.ToString(CultureInfo.InvariantCulture),
         };
-        return new BackendImage(png, "image/png", LocalStylizer.Model, parameters);
+        return BackendImage.FromBytes(png, ImageFormats.Png, LocalStylizer.Model, parameters);
     }
 }

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using MobileX.Api.Stations;
 
-namespace MobileX.Api.Extensions;
+namespace MobileX.Api.Telemetry;
 
 /// <summary>The API's own ActivitySource and Meter (<c>MobileX.Api</c>), exported by ServiceDefaults.</summary>
 public static class ApiTelemetry

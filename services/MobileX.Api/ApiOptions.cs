@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace MobileX.Api.Extensions;
+namespace MobileX.Api;
 
 /// <summary>Settings of one API replica, bound from <c>Api</c>.</summary>
 public sealed class ApiOptions

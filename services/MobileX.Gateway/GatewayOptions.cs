@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace MobileX.Gateway.Extensions;
+namespace MobileX.Gateway;
 
 /// <summary>Gateway limits, bound from <c>Gateway</c>.</summary>
 public sealed class GatewayOptions

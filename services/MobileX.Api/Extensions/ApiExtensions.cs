@@ -7,11 +7,9 @@ using MobileX.Messaging;
 
 namespace MobileX.Api.Extensions;
 
-public static class Extensions
+/// <summary>DI for the API.</summary>
+public static class ApiExtensions
 {
-    /// <summary>The response header naming the replica that served a request.</summary>
-    public const string InstanceHeader = "X-MobileX-Instance";
-
     /// <summary>Registers options, NATS, S3, the station directory, the inference client and the avatar workflow.</summary>
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
@@ -30,10 +28,18 @@ public static class Extensions
         builder.Services.AddHealthChecks().AddCheck<StationDirectoryHealthCheck>("stations");
         builder.Services.AddSingleton<LatestFrameCache>();
         builder.Services.AddScoped<AvatarService>();
+        builder.Services.AddInferenceClient();
 
+        builder.Services.AddProblemDetails();
+        builder.Services.AddOpenApi();
+    }
+
+    /// <summary>The typed client of the inference adapter, with a resilience budget sized for one img2img job.</summary>
+    private static void AddInferenceClient(this IServiceCollection services)
+    {
         // One img2img job can outlast the default 10-second attempt timeout by far; the budget is the configured one.
 #pragma warning disable EXTEXP0001 // Replacing the defaults' handler is the documented way to give one client its own budget.
-        builder.Services.AddHttpClient<InferenceClient>((sp, http) => http.BaseAddress = sp.GetRequiredService<IOptions<InferenceOptions>>().Value.BaseAddress)
+        services.AddHttpClient<InferenceClient>((sp, http) => http.BaseAddress = sp.GetRequiredService<IOptions<InferenceOptions>>().Value.BaseAddress)
             .RemoveAllResilienceHandlers()
             .AddStandardResilienceHandler()
             .Configure((HttpStandardResilienceOptions o, IServiceProvider sp) =>
@@ -50,19 +56,5 @@ public static class Extensions
                     || args.Outcome.Result?.StatusCode == System.Net.HttpStatusCode.ServiceUnavailable);
             });
 #pragma warning restore EXTEXP0001
-
-        builder.Services.AddProblemDetails();
-        builder.Services.AddOpenApi();
-    }
-
-    /// <summary>Adds <see cref="InstanceHeader"/> to every response, errors and health probes included.</summary>
-    public static IApplicationBuilder UseInstanceHeader(this IApplicationBuilder app)
-    {
-        var instance = app.ApplicationServices.GetRequiredService<IOptions<ApiOptions>>().Value.InstanceName!;
-        return app.Use((context, next) =>
-        {
-            context.Response.Headers[InstanceHeader] = instance;
-            return next(context);
-        });
     }
 }

@@ -1,0 +1,28 @@
+using MobileX.Contracts;
+
+namespace MobileX.Api.Telemetry;
+
+/// <summary>The API's log events; EventIds 3000-3099.</summary>
+internal static partial class ApiLog
+{
+    [LoggerMessage(3000, LogLevel.Information, "Station directory loaded {Stations} stations from stream {Stream}")]
+    public static partial void DirectoryLoaded(ILogger logger, int stations, string stream);
+
+    [LoggerMessage(3001, LogLevel.Warning, "Start-up lookup in stream {Stream} failed; retrying in {Delay}")]
+    public static partial void StartupLookupFailed(ILogger logger, Exception exception, string stream, TimeSpan delay);
+
+    [LoggerMessage(3002, LogLevel.Warning, "Ignored a frame event on {Subject} that is not a valid {Kind} message")]
+    public static partial void BadFrameEvent(ILogger logger, Exception exception, string subject, string kind);
+
+    [LoggerMessage(3003, LogLevel.Information, "Avatar {AvatarId} created from {SourceBucket}/{SourceKey} by backend {Backend} in {DurationMs} ms")]
+    public static partial void AvatarCreated(ILogger logger, AvatarId avatarId, string sourceBucket, string sourceKey, string backend, double durationMs);
+
+    [LoggerMessage(3004, LogLevel.Warning, "Inference refused avatar request: {Status} {Detail}")]
+    public static partial void InferenceRefused(ILogger logger, int status, string? detail);
+
+    [LoggerMessage(3005, LogLevel.Error, "Inference adapter unreachable")]
+    public static partial void InferenceUnreachable(ILogger logger, Exception exception);
+
+    [LoggerMessage(3006, LogLevel.Warning, "Publishing AvatarCreated for {AvatarId} failed; the avatar is stored")]
+    public static partial void AvatarEventFailed(ILogger logger, Exception exception, AvatarId avatarId);
+}
