@@ -6,9 +6,11 @@ using Microsoft.Extensions.Options;
 using MobileX.Api.Extensions;
 using MobileX.Contracts;
 using MobileX.Messaging;
+using MobileX.Resilience;
 using NATS.Client.Core;
 using NATS.Client.JetStream;
 using NATS.Client.JetStream.Models;
+using Polly;
 
 namespace MobileX.Api.Stations;
 
@@ -44,6 +46,7 @@ public sealed class StationDirectory : BackgroundService
     private readonly INatsJSContext js;
     private readonly IOptions<ApiOptions> options;
     private readonly IOptions<StreamOptions> streamOptions;
+    private readonly ResiliencePipeline startup;
     private readonly TimeProvider time;
     private readonly ILogger<StationDirectory> logger;
     private readonly ConcurrentDictionary<StationId, Station> _stations;
@@ -53,11 +56,14 @@ public sealed class StationDirectory : BackgroundService
         INatsJSContext js,
         IOptions<ApiOptions> options,
         IOptions<StreamOptions> streamOptions,
+        IOptionsMonitor<RetryOptions> retryOptions,
         IMeterFactory meterFactory,
         TimeProvider time,
         ILogger<StationDirectory> logger)
     {
         (this.nats, this.js, this.options, this.streamOptions, this.time, this.logger) = (nats, js, options, streamOptions, time, logger);
+        startup = RetryPipeline.Create(retryOptions.Get(ApiOptions.StartupSectionName), OnStartupRetry,
+            static ex => ex is NatsException or NatsJSException or TimeoutException, time);
         _stations = new(StationId.Range(options.Value.StationCount).Select(id => KeyValuePair.Create(id, new Station(id))));
         ApiTelemetry.ObserveLag(meterFactory, All);
     }
@@ -113,14 +119,14 @@ public sealed class StationDirectory : BackgroundService
 
     private async Task SeedFromStreamAsync(CancellationToken cancellationToken)
     {
-        var delay = TimeSpan.FromMilliseconds(200);
-        while (true)
-        {
-            try
+        // The API owns EVENTS (every replica may set it); FRAMES is the preprocessor's, so wait until it exists.
+        await startup.ExecuteAsync(StartupStream, Streams.Events,
+            ct => StreamProvisioning.EnsureAsync(js, StreamProvisioning.EventsStream(streamOptions.Value), ct), cancellationToken);
+        await StreamProvisioning.WaitForStreamAsync(js, Streams.Frames, startup, cancellationToken);
+        await startup.ExecuteAsync(
+            async ct =>
             {
-                // Every replica may do this; it creates the streams only when they are missing.
-                await StreamProvisioning.EnsureStreamsAsync(js, streamOptions.Value, cancellationToken);
-                var stream = await js.GetStreamAsync(Streams.Frames, new StreamInfoRequest { SubjectsFilter = Subjects.AllFrames }, cancellationToken);
+                var stream = await js.GetStreamAsync(Streams.Frames, new StreamInfoRequest { SubjectsFilter = Subjects.AllFrames }, ct);
                 var counts = stream.Info.State.Subjects ?? new Dictionary<string, long>();
                 foreach (var station in _stations.Values)
                 {
@@ -130,29 +136,33 @@ public sealed class StationDirectory : BackgroundService
                         Count(counts, Subjects.FramesRejected(station.Id)));
                     if (counts.ContainsKey(Subjects.FramesRaw(station.Id)))
                     {
-                        station.Observe(await LastAsync<FrameCaptured>(stream, Subjects.FramesRaw(station.Id), cancellationToken), time, live: false);
+                        station.Observe(await LastAsync<FrameCaptured>(stream, Subjects.FramesRaw(station.Id), ct), time, live: false);
                     }
 
                     if (counts.ContainsKey(Subjects.FramesProcessed(station.Id)))
                     {
-                        station.Observe(await LastAsync<FrameProcessed>(stream, Subjects.FramesProcessed(station.Id), cancellationToken), live: false);
+                        station.Observe(await LastAsync<FrameProcessed>(stream, Subjects.FramesProcessed(station.Id), ct), live: false);
                     }
 
                     if (counts.ContainsKey(Subjects.FramesRejected(station.Id)))
                     {
-                        station.Observe(await LastAsync<FrameRejected>(stream, Subjects.FramesRejected(station.Id), cancellationToken), live: false);
+                        station.Observe(await LastAsync<FrameRejected>(stream, Subjects.FramesRejected(station.Id), ct), live: false);
                     }
                 }
 
                 Log.DirectoryLoaded(logger, _stations.Count, Streams.Frames);
-                return;
-            }
-            catch (Exception ex) when (ex is NatsException or NatsJSException or TimeoutException && !cancellationToken.IsCancellationRequested)
-            {
-                Log.StartupLookupFailed(logger, ex, Streams.Frames, delay);
-                await Task.Delay(delay, time, cancellationToken);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(10).Ticks));
-            }
+            },
+            cancellationToken);
+    }
+
+    /// <summary>Which stream a start-up step was working on, for its retry log; FRAMES unless set.</summary>
+    private static readonly ResiliencePropertyKey<string> StartupStream = new("mobilex.api.stream");
+
+    private void OnStartupRetry(RetryAttempt retry)
+    {
+        if (!StreamProvisioning.LogIfWaiting(logger, retry.Exception, retry.Attempt, retry.Delay))
+        {
+            Log.StartupLookupFailed(logger, retry.Exception, retry.Context.Properties.GetValue(StartupStream, Streams.Frames), retry.Delay);
         }
     }
 
