@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
+using MobileX.Resilience;
 using OpenTelemetry.Trace;
 
 namespace Microsoft.Extensions.Hosting;
@@ -58,8 +59,9 @@ public static class S3ClientExtensions
 
         builder.Services.TryAddSingleton<IAmazonS3>(_ => CreateClient(settings));
         var endpoint = settings.Endpoint;
-        builder.Services.AddHostedService(sp => new S3StartupProbe(
-            sp.GetRequiredService<IAmazonS3>(), connectionName, endpoint, sp.GetRequiredService<ILogger<S3StartupProbe>>()));
+        builder.Services.AddRetryOptions(S3StartupProbe.RetryOptionsSection, S3StartupProbe.Defaults);
+        builder.Services.AddHostedService(sp => new S3StartupProbe(sp.GetRequiredService<IAmazonS3>(), connectionName, endpoint,
+            sp.GetRetryOptions(S3StartupProbe.RetryOptionsSection), sp.GetRequiredService<ILogger<S3StartupProbe>>()));
 
         if (!settings.DisableHealthChecks)
         {

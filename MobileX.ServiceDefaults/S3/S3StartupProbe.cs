@@ -1,46 +1,62 @@
 using Amazon.S3;
 using Microsoft.Extensions.Logging;
+using MobileX.Resilience;
+using Polly;
 
 namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
-/// Checks the store once at start-up and retries with exponential backoff until it answers, logging each failure
-/// with the connection name, endpoint and the store's own error (e.g. InvalidAccessKeyId for wrong credentials).
+/// Checks the store once at start-up and retries with exponential backoff (<see cref="RetryOptionsSection"/>) until
+/// it answers, logging each failure with the connection name, endpoint and the store's own error (e.g.
+/// InvalidAccessKeyId for wrong credentials).
 /// </summary>
-internal sealed partial class S3StartupProbe(IAmazonS3 s3, string connectionName, Uri endpoint, ILogger<S3StartupProbe> logger) : BackgroundService
+internal sealed partial class S3StartupProbe : BackgroundService
 {
-    private static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(30);
+    /// <summary>Where the probe's delays are set: first 1 s, doubling up to 30 s.</summary>
+    public const string RetryOptionsSection = "Aspire:Minio:Client:Startup";
+
+    private readonly IAmazonS3 _s3;
+    private readonly string _connectionName;
+    private readonly Uri _endpoint;
+    private readonly ILogger<S3StartupProbe> _logger;
+    private readonly ResiliencePipeline _retry;
+
+    public S3StartupProbe(IAmazonS3 s3, string connectionName, Uri endpoint, RetryOptions retry, ILogger<S3StartupProbe> logger)
+    {
+        (_s3, _connectionName, _endpoint, _logger) = (s3, connectionName, endpoint, logger);
+        // Any failure is retried, a client-side timeout too; only shutdown ends the probe early.
+        _retry = RetryPipeline.Create(retry, OnRetry, static _ => true);
+    }
+
+    /// <summary>The probe's defaults, before <see cref="RetryOptionsSection"/> is applied.</summary>
+    public static void Defaults(RetryOptions options)
+    {
+        options.RetryDelay = TimeSpan.FromSeconds(1);
+        options.MaxRetryDelay = TimeSpan.FromSeconds(30);
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var delay = TimeSpan.FromSeconds(1);
-        for (var attempt = 1; !stoppingToken.IsCancellationRequested; attempt++)
+        try
         {
-            try
-            {
-                await s3.ListBucketsAsync(stoppingToken).ConfigureAwait(false);
-                Reachable(logger, connectionName, endpoint);
-                return;
-            }
-            catch (AmazonS3Exception ex)
-            {
-                Refused(logger, connectionName, endpoint, (int)ex.StatusCode, ex.ErrorCode ?? "error", ex.Message, attempt, delay);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                Unreachable(logger, connectionName, endpoint, ex.Message, attempt, delay);
-            }
+            await _retry.ExecuteAsync(async ct => await _s3.ListBucketsAsync(ct).ConfigureAwait(false), stoppingToken).ConfigureAwait(false);
+            Reachable(_logger, _connectionName, _endpoint);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shut down before the store answered.
+        }
+    }
 
-            try
-            {
-                await Task.Delay(delay, stoppingToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-
-            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxDelay.Ticks));
+    private void OnRetry(RetryAttempt retry)
+    {
+        if (retry.Exception is AmazonS3Exception ex)
+        {
+            Refused(_logger, _connectionName, _endpoint, (int)ex.StatusCode, ex.ErrorCode ?? "error", ex.Message, retry.Attempt, retry.Delay);
+        }
+        else
+        {
+            Unreachable(_logger, _connectionName, _endpoint, retry.Exception.Message, retry.Attempt, retry.Delay);
         }
     }
 

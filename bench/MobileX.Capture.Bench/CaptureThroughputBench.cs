@@ -9,7 +9,9 @@ using Microsoft.Extensions.Hosting;
 using MobileX.Capture.Sources;
 using MobileX.Capture.Stations;
 using MobileX.Contracts;
+using MobileX.Messaging;
 using MobileX.Testing;
+using NATS.Net;
 
 namespace MobileX.Capture.Bench;
 
@@ -139,6 +141,12 @@ internal static class CaptureThroughputBench
         });
         builder.AddCapture();
         using var host = builder.Build();
+        // Capture creates no stream: stand in for FRAMES' owner, the preprocessor.
+        await using (var admin = nats.Connect())
+        {
+            await StreamProvisioning.EnsureStreamsAsync(admin.CreateJetStreamContext(), new StreamOptions());
+        }
+
         await host.StartAsync();
         var status = host.Services.GetRequiredService<CaptureStatus>();
 

@@ -7,6 +7,9 @@ public sealed class ApiOptions
 {
     public const string SectionName = "Api";
 
+    /// <summary>Delays of the start-up retries (EVENTS, then the FRAMES lookup), as <c>MobileX.Resilience.RetryOptions</c>.</summary>
+    public const string StartupSectionName = "Api:Startup";
+
     /// <summary>Name sent in <c>X-MobileX-Instance</c>; the Aspire resource name (api-1, api-2, …) unless set.</summary>
     public string? InstanceName { get; set; }
 

@@ -7,6 +7,9 @@ public sealed class PreprocessorOptions
 {
     public const string SectionName = "Preprocessor";
 
+    /// <summary>Delays of the start-up retries (streams, bucket, consumer), as <c>MobileX.Resilience.RetryOptions</c>.</summary>
+    public const string StartupSectionName = "Preprocessor:Startup";
+
     /// <summary>Durable pull consumer on FRAMES that every replica shares.</summary>
     [Required, RegularExpression("^[A-Za-z0-9_-]+$", ErrorMessage = "Preprocessor:ConsumerName must be letters, digits, '-' or '_'.")]
     public string ConsumerName { get; set; } = "preprocessor";
@@ -19,12 +22,8 @@ public sealed class PreprocessorOptions
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00", ErrorMessage = "Preprocessor:AckWait must be between 1 second and 10 minutes.")]
     public TimeSpan AckWait { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>First nak delay after a transient fault; doubles per delivery up to <see cref="MaxRetryDelay"/>.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00", ErrorMessage = "Preprocessor:RetryDelay must be between 10 ms and 10 minutes.")]
-    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
-
-    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00", ErrorMessage = "Preprocessor:MaxRetryDelay must be between 10 ms and 1 hour.")]
-    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
+    // The nak delays after a transient fault (RetryDelay, MaxRetryDelay) are read from this same section as
+    // MobileX.Resilience.RetryOptions, and the start-up retries from StartupSectionName; see PreprocessorExtensions.
 
     /// <summary>Consumer loops per process, each with its own detector; replicas add more.</summary>
     [Range(1, 16, ErrorMessage = "Preprocessor:ConsumerLoops must be 1 to 16.")]

@@ -37,11 +37,6 @@ internal sealed class PreprocessorOptionsValidator : IValidateOptions<Preprocess
             failures.Add($"Preprocessor:Crop:OutputSize {options.Crop.OutputSize} is not a Stable Diffusion size: use 512, 768 or 1024.");
         }
 
-        if (options.MaxRetryDelay < options.RetryDelay)
-        {
-            failures.Add("Preprocessor:MaxRetryDelay must not be shorter than Preprocessor:RetryDelay.");
-        }
-
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

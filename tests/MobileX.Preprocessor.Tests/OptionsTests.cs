@@ -14,6 +14,9 @@ public sealed class OptionsTests
     [InlineData("Preprocessor:Crop:DetectionWidth", "100")]
     [InlineData("Preprocessor:MaxDeliver", "0")]
     [InlineData("Preprocessor:Crop:MinBrightness", "300")]
+    [InlineData("Preprocessor:RetryDelay", "00:00:00.001")]
+    [InlineData("Preprocessor:MaxRetryDelay", "00:00:00.500")]
+    [InlineData("Preprocessor:Startup:MaxRetryDelay", "02:00:00")]
     public void A_bad_setting_stops_start_up_naming_it(string key, string value)
     {
         using var app = new WebApplicationFactory<Program>().WithWebHostBuilder(web => web

@@ -1,9 +1,5 @@
 using System.Text.Json;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
 using MobileX.Contracts;
-using MobileX.Testing;
-using NATS.Client.Core;
 using NATS.Client.JetStream;
 using NATS.Net;
 
@@ -17,41 +13,29 @@ public sealed class TransientFaultCollection
 
 /// <summary>The object store goes away: the frame is retried with backoff, then dead-lettered with its last error; nothing is lost.</summary>
 [Collection(TransientFaultCollection.Name)]
-public sealed class TransientFaultTests : IAsyncLifetime
+public sealed class TransientFaultTests : OwnServersApp
 {
     private const int MaxDeliver = 3;
     private static readonly StationId Station = new(21);
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private readonly NatsServerFixture _nats = new();
-    private readonly S3ServerFixture _s3 = new();
-    private NatsConnection? _connection;
-    private WebApplicationFactory<Program>? _app;
-
-    public async ValueTask InitializeAsync()
+    protected override IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>
     {
-        await Task.WhenAll(_nats.InitializeAsync().AsTask(), _s3.InitializeAsync().AsTask());
-        _connection = _nats.Connect();
-        _app = new WebApplicationFactory<Program>().WithWebHostBuilder(web => web
-            .UseSetting("ConnectionStrings:nats", _nats.Url)
-            .UseSetting("ConnectionStrings:minio", _s3.ConnectionString)
-            .UseSetting("Aspire:Minio:Client:MaxErrorRetry", "0")
-            .UseSetting("Aspire:Minio:Client:Timeout", "00:00:02")
-            .UseSetting("Preprocessor:MaxDeliver", MaxDeliver.ToString(System.Globalization.CultureInfo.InvariantCulture))
-            .UseSetting("Preprocessor:RetryDelay", "00:00:00.100")
-            .UseSetting("Preprocessor:MaxRetryDelay", "00:00:00.300"));
-        _ = _app.Services;
-    }
+        ["Aspire:Minio:Client:MaxErrorRetry"] = "0",
+        ["Aspire:Minio:Client:Timeout"] = "00:00:02",
+        ["Preprocessor:MaxDeliver"] = MaxDeliver.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Preprocessor:RetryDelay"] = "00:00:00.100",
+        ["Preprocessor:MaxRetryDelay"] = "00:00:00.300",
+    };
 
     [Fact]
     public async Task A_frame_that_keeps_failing_is_retried_then_dead_lettered_and_the_worker_recovers()
     {
-        var lake = new Lake(_s3.CreateClient(), _connection!.CreateJetStreamContext());
+        var lake = new Lake(S3.CreateClient(), Connection.CreateJetStreamContext());
         await lake.EnsureAsync(Ct);
         await WaitForConsumerAsync(lake.Js);
 
         var bytes = TestFrames.FaceJpeg();
-        await _s3.StopAsync();
+        await S3.StopAsync();
         var frame = await CaptureWithoutStoreAsync(lake, bytes);
         var sequence = (await lake.Js.GetStreamAsync(Streams.Frames, cancellationToken: Ct)).Info.State.LastSeq;
 
@@ -64,7 +48,7 @@ public sealed class TransientFaultTests : IAsyncLifetime
         Assert.DoesNotContain(await lake.OutcomesAsync(Ct), e => e.FrameId == frame.FrameId);
 
         // With the store back, the next frame goes through.
-        await _s3.StartAsync();
+        await S3.StartAsync();
         var next = await lake.CaptureAsync(Station, bytes, Ct);
         var outcome = await lake.WaitForOutcomeAsync(next.FrameId, Ct);
         Assert.Equal(Subjects.FramesProcessed(Station), outcome.Subject);
@@ -97,21 +81,5 @@ public sealed class TransientFaultTests : IAsyncLifetime
         }
 
         throw new TimeoutException("The worker did not create its consumer within 30 s.");
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_app is not null)
-        {
-            await _app.DisposeAsync();
-        }
-
-        if (_connection is not null)
-        {
-            await _connection.DisposeAsync();
-        }
-
-        await _nats.DisposeAsync();
-        await _s3.DisposeAsync();
     }
 }

@@ -4,6 +4,7 @@ using MobileX.Api.Avatars;
 using MobileX.Api.Inference;
 using MobileX.Api.Stations;
 using MobileX.Messaging;
+using MobileX.Resilience;
 
 namespace MobileX.Api.Extensions;
 
@@ -21,6 +22,8 @@ public static class ApiExtensions
             .PostConfigure(o => o.InstanceName ??= builder.Configuration["OTEL_SERVICE_NAME"] ?? Environment.MachineName);
         builder.Services.AddOptions<InferenceOptions>().BindConfiguration(InferenceOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<StreamOptions>().BindConfiguration(StreamOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        // Start-up retries: the RetryOptions defaults, 200 ms doubling up to 10 s.
+        builder.Services.AddRetryOptions(ApiOptions.StartupSectionName);
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<StationDirectory>();

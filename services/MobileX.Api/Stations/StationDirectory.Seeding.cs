@@ -2,61 +2,73 @@ using System.Text.Json;
 using MobileX.Api.Telemetry;
 using MobileX.Contracts;
 using MobileX.Messaging;
+using MobileX.Resilience;
 using NATS.Client.Core;
 using NATS.Client.JetStream;
 using NATS.Client.JetStream.Models;
+using Polly;
 
 namespace MobileX.Api.Stations;
 
 /// <summary>
 /// The start-up seed of the directory from the FRAMES stream: per-subject counts and the last message of each
-/// station's subjects. <see cref="SeedFromStreamAsync"/> holds the whole retry loop (provision the streams, read them,
-/// back off on a NATS fault) in one place, so a shared resilience pipeline can replace it as one piece.
+/// station's subjects, after the API's own EVENTS stream exists and FRAMES, the preprocessor's, has appeared. Every step
+/// runs through the API's start-up resilience pipeline (<c>Api:Startup</c>).
 /// </summary>
 public sealed partial class StationDirectory
 {
     private async Task SeedFromStreamAsync(CancellationToken cancellationToken)
     {
-        var delay = TimeSpan.FromMilliseconds(200);
-        while (true)
-        {
-            try
+        // The API owns EVENTS (every replica may set it); FRAMES is the preprocessor's, so wait until it exists.
+        await startup.ExecuteAsync(StartupStream, Streams.Events,
+            ct => StreamProvisioning.EnsureAsync(js, StreamProvisioning.EventsStream(streamOptions.Value), ct), cancellationToken);
+        await StreamProvisioning.WaitForStreamAsync(js, Streams.Frames, startup, cancellationToken);
+        await startup.ExecuteAsync(
+            async ct =>
             {
-                // Every replica may do this; it creates the streams only when they are missing.
-                await StreamProvisioning.EnsureStreamsAsync(js, streamOptions.Value, cancellationToken);
-                var stream = await js.GetStreamAsync(Streams.Frames, new StreamInfoRequest { SubjectsFilter = Subjects.AllFrames }, cancellationToken);
+                var stream = await js.GetStreamAsync(Streams.Frames, new StreamInfoRequest { SubjectsFilter = Subjects.AllFrames }, ct);
                 var counts = stream.Info.State.Subjects ?? new Dictionary<string, long>();
+                foreach (var station in _stations.Values)
+                {
+                    if (counts.ContainsKey(Subjects.FramesRaw(station.Id)))
+                    {
+                        station.Observe(await LastAsync<FrameCaptured>(stream, Subjects.FramesRaw(station.Id), ct), time, live: false);
+                    }
+
+                    if (counts.ContainsKey(Subjects.FramesProcessed(station.Id)))
+                    {
+                        station.Observe(await LastAsync<FrameProcessed>(stream, Subjects.FramesProcessed(station.Id), ct), live: false);
+                    }
+
+                    if (counts.ContainsKey(Subjects.FramesRejected(station.Id)))
+                    {
+                        station.Observe(await LastAsync<FrameRejected>(stream, Subjects.FramesRejected(station.Id), ct), live: false);
+                    }
+                }
+
+                // Counts add to what live events already counted, so they are added only once every read has
+                // succeeded: a retried attempt must not count the history twice.
                 foreach (var station in _stations.Values)
                 {
                     station.Seed(
                         Count(counts, Subjects.FramesRaw(station.Id)),
                         Count(counts, Subjects.FramesProcessed(station.Id)),
                         Count(counts, Subjects.FramesRejected(station.Id)));
-                    if (counts.ContainsKey(Subjects.FramesRaw(station.Id)))
-                    {
-                        station.Observe(await LastAsync<FrameCaptured>(stream, Subjects.FramesRaw(station.Id), cancellationToken), time, live: false);
-                    }
-
-                    if (counts.ContainsKey(Subjects.FramesProcessed(station.Id)))
-                    {
-                        station.Observe(await LastAsync<FrameProcessed>(stream, Subjects.FramesProcessed(station.Id), cancellationToken), live: false);
-                    }
-
-                    if (counts.ContainsKey(Subjects.FramesRejected(station.Id)))
-                    {
-                        station.Observe(await LastAsync<FrameRejected>(stream, Subjects.FramesRejected(station.Id), cancellationToken), live: false);
-                    }
                 }
 
                 ApiLog.DirectoryLoaded(logger, _stations.Count, Streams.Frames);
-                return;
-            }
-            catch (Exception ex) when (ex is NatsException or NatsJSException or TimeoutException && !cancellationToken.IsCancellationRequested)
-            {
-                ApiLog.StartupLookupFailed(logger, ex, Streams.Frames, delay);
-                await Task.Delay(delay, time, cancellationToken);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(10).Ticks));
-            }
+            },
+            cancellationToken);
+    }
+
+    /// <summary>Which stream a start-up step was working on, for its retry log; FRAMES unless set.</summary>
+    private static readonly ResiliencePropertyKey<string> StartupStream = new("mobilex.api.stream");
+
+    private void OnStartupRetry(RetryAttempt retry)
+    {
+        if (!StreamProvisioning.LogIfWaiting(logger, retry.Exception, retry.Attempt, retry.Delay))
+        {
+            ApiLog.StartupLookupFailed(logger, retry.Exception, retry.Context.Properties.GetValue(StartupStream, Streams.Frames), retry.Delay);
         }
     }
 

@@ -6,8 +6,10 @@ using Microsoft.Extensions.Options;
 using MobileX.Api.Telemetry;
 using MobileX.Contracts;
 using MobileX.Messaging;
+using MobileX.Resilience;
 using NATS.Client.Core;
 using NATS.Client.JetStream;
+using Polly;
 
 namespace MobileX.Api.Stations;
 
@@ -23,6 +25,7 @@ public sealed partial class StationDirectory : BackgroundService
     private readonly INatsJSContext js;
     private readonly IOptions<ApiOptions> options;
     private readonly IOptions<StreamOptions> streamOptions;
+    private readonly ResiliencePipeline startup;
     private readonly TimeProvider time;
     private readonly ILogger<StationDirectory> logger;
     private readonly ConcurrentDictionary<StationId, StationState> _stations;
@@ -32,11 +35,14 @@ public sealed partial class StationDirectory : BackgroundService
         INatsJSContext js,
         IOptions<ApiOptions> options,
         IOptions<StreamOptions> streamOptions,
+        IOptionsMonitor<RetryOptions> retryOptions,
         IMeterFactory meterFactory,
         TimeProvider time,
         ILogger<StationDirectory> logger)
     {
         (this.nats, this.js, this.options, this.streamOptions, this.time, this.logger) = (nats, js, options, streamOptions, time, logger);
+        startup = RetryPipeline.Create(retryOptions.Get(ApiOptions.StartupSectionName), OnStartupRetry,
+            static ex => ex is NatsException or NatsJSException or TimeoutException, time);
         _stations = new(StationId.Range(options.Value.StationCount).Select(id => KeyValuePair.Create(id, new StationState(id))));
         ApiTelemetry.ObserveLag(meterFactory, All);
     }

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 using MobileX.Capture.Stations;
-using MobileX.Messaging;
+using MobileX.Resilience;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -11,6 +11,20 @@ public static class CaptureExtensions
     {
         ["--station"] = $"{CaptureOptions.SectionName}:{nameof(CaptureOptions.Station)}",
     };
+
+    /// <summary>
+    /// Store and publish retries, unless <c>Capture:AttemptTimeout</c>, <c>RetryDelay</c>, <c>MaxRetryDelay</c> or
+    /// <c>RetryJitter</c> say otherwise: 5 s per attempt, then 100 ms doubling up to 5 s, jittered so ten stations that
+    /// lost the same server do not retry in lockstep.
+    /// </summary>
+    public static void RetryDefaults(RetryOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.AttemptTimeout = TimeSpan.FromSeconds(5);
+        options.RetryDelay = TimeSpan.FromMilliseconds(100);
+        options.MaxRetryDelay = TimeSpan.FromSeconds(5);
+        options.RetryJitter = true;
+    }
 
     /// <summary>Adds the capture stations: NATS and S3 clients, validated settings, per-station identities, metrics and the station loops.</summary>
     public static TBuilder AddCapture<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
@@ -29,21 +43,15 @@ public static class CaptureExtensions
             .BindConfiguration(StationCredential.SectionName)
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<Dictionary<string, StationCredential>>, StationCredentialsValidator>();
-        builder.Services.AddOptions<StreamOptions>()
-            .BindConfiguration(StreamOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        builder.Services.AddRetryOptions(CaptureOptions.SectionName, RetryDefaults);
 
         builder.Services.AddMetrics();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<CaptureMetrics>();
         builder.Services.AddSingleton<CaptureStatus>();
         builder.Services.AddSingleton<StationConnections>();
-        if (builder.Configuration.GetValue($"{CaptureOptions.SectionName}:{nameof(CaptureOptions.ProvisionStreams)}", true))
-        {
-            builder.Services.AddHostedService<StreamProvisioner>();
-        }
-
+        // No stream is created here: FRAMES belongs to the preprocessor. Until it exists every publish fails and is
+        // retried like any other, so a station may start first, or at the edge with a connection that may only publish.
         builder.Services.AddHostedService<CaptureService>();
         builder.Services.AddHostedService<StationHealthReporter>();
         builder.Services.AddHealthChecks().AddCheck<CaptureHealthCheck>("capture");

@@ -28,12 +28,6 @@ internal static partial class CaptureLog
     [LoggerMessage(EventId = 8, Level = LogLevel.Information, Message = "Station {Station} publishes as NATS user {User}")]
     public static partial void StationIdentity(ILogger logger, StationId station, string user);
 
-    [LoggerMessage(EventId = 9, Level = LogLevel.Warning, Message = "Streams not provisioned yet (attempt {Attempt}); retrying in {Delay}")]
-    public static partial void ProvisioningRetry(ILogger logger, int attempt, TimeSpan delay, Exception exception);
-
-    [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "Streams FRAMES and EVENTS are provisioned")]
-    public static partial void Provisioned(ILogger logger);
-
     [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "Station {Station} could not publish its health report; it shows as silent until reports arrive again")]
     public static partial void HealthReportFailed(ILogger logger, StationId station, Exception exception);
 }

@@ -67,16 +67,8 @@ public sealed class CaptureOptions
     [Range(0, long.MaxValue, ErrorMessage = "Capture:MaxFrames must be 0 or more.")]
     public long MaxFrames { get; set; }
 
-    /// <summary>How long one store or publish attempt may take before it is retried.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00", ErrorMessage = "Capture:AttemptTimeout must be 100 ms to 5 minutes.")]
-    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(5);
-
-    /// <summary>First retry delay; each retry doubles it up to <see cref="MaxRetryDelay"/>, with jitter.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00", ErrorMessage = "Capture:RetryDelay must be 10 ms to 1 minute.")]
-    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(100);
-
-    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00", ErrorMessage = "Capture:MaxRetryDelay must be 10 ms to 10 minutes.")]
-    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(5);
+    // The store and publish retries (AttemptTimeout, RetryDelay, MaxRetryDelay, RetryJitter) are read from this same
+    // section as MobileX.Resilience.RetryOptions; see CaptureExtensions.RetryDefaults.
 
     /// <summary>
     /// A station that has delivered no frame (stored and published) for this long is reported failing: on the
@@ -92,12 +84,6 @@ public sealed class CaptureOptions
     /// <summary>At shutdown, how long a station keeps draining its queue before the rest is counted as dropped.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00", ErrorMessage = "Capture:DrainTimeout must be 0 to 10 minutes.")]
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(10);
-
-    /// <summary>
-    /// Create or update the JetStream streams at start-up through <c>ConnectionStrings:nats</c>. An edge station whose
-    /// connection may only publish its own subjects turns this off.
-    /// </summary>
-    public bool ProvisionStreams { get; set; } = true;
 
     /// <summary>The source of one station: its override, else <see cref="Source"/>.</summary>
     public string SourceFor(string station) =>

@@ -4,7 +4,7 @@ using MobileX.Contracts;
 
 namespace MobileX.Capture.Stations;
 
-/// <summary>Refuses to start on a duplicate or out-of-range station id, a malformed source or inconsistent retry delays.</summary>
+/// <summary>Refuses to start on a duplicate or out-of-range station id or a malformed source (retry delays: RetryOptions).</summary>
 internal sealed class CaptureOptionsValidator : IValidateOptions<CaptureOptions>
 {
     public ValidateOptionsResult Validate(string? name, CaptureOptions options)
@@ -30,11 +30,6 @@ internal sealed class CaptureOptionsValidator : IValidateOptions<CaptureOptions>
             {
                 failures.Add($"Capture:StationSources:{station} {stationProblem}.");
             }
-        }
-
-        if (options.MaxRetryDelay < options.RetryDelay)
-        {
-            failures.Add($"Capture:MaxRetryDelay ({options.MaxRetryDelay}) is shorter than Capture:RetryDelay ({options.RetryDelay}).");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

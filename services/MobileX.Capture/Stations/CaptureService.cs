@@ -2,6 +2,7 @@ using Amazon.S3;
 using Microsoft.Extensions.Options;
 using MobileX.Capture.Sources;
 using MobileX.Contracts;
+using MobileX.Resilience;
 
 namespace MobileX.Capture.Stations;
 
@@ -9,6 +10,7 @@ namespace MobileX.Capture.Stations;
 internal sealed class CaptureService : BackgroundService
 {
     private readonly IOptions<CaptureOptions> options;
+    private readonly IOptionsMonitor<RetryOptions> retry;
     private readonly StationConnections connections;
     private readonly IAmazonS3 s3;
     private readonly CaptureMetrics metrics;
@@ -16,9 +18,10 @@ internal sealed class CaptureService : BackgroundService
     private readonly TimeProvider time;
     private readonly ILogger<CaptureService> logger;
 
-    public CaptureService(IOptions<CaptureOptions> options, StationConnections connections, IAmazonS3 s3, CaptureMetrics metrics,
-        CaptureStatus status, TimeProvider time, ILogger<CaptureService> logger)
+    public CaptureService(IOptions<CaptureOptions> options, IOptionsMonitor<RetryOptions> retry, StationConnections connections, IAmazonS3 s3,
+        CaptureMetrics metrics, CaptureStatus status, TimeProvider time, ILogger<CaptureService> logger)
     {
+        this.retry = retry;
         (this.options, this.connections, this.s3, this.metrics, this.status, this.time, this.logger) = (options, connections, s3, metrics, status, time, logger);
         // Registered before the host starts (ExecuteAsync runs in the background), so whoever waits on the
         // status right after start-up sees every station.
@@ -48,7 +51,7 @@ internal sealed class CaptureService : BackgroundService
             });
             CaptureLog.StationStarted(logger, station, source.Description, settings.FramesPerSecond, settings.Width, settings.Height, settings.QueueCapacity);
             stats.OnRunning();
-            var runner = new StationRunner(station, source, connections.For(station), s3, settings, metrics, stats, logger, time);
+            var runner = new StationRunner(station, source, connections.For(station), s3, settings, retry.Get(CaptureOptions.SectionName), metrics, stats, logger, time);
             await runner.RunAsync(stoppingToken).ConfigureAwait(false);
             CaptureLog.StationStopped(logger, station, stats.Captured, stats.Published, stats.Dropped);
             stats.OnStopped(null);

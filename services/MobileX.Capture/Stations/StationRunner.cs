@@ -4,21 +4,24 @@ using Amazon.S3;
 using MobileX.Capture.Sources;
 using MobileX.Contracts;
 using MobileX.Messaging;
+using MobileX.Resilience;
 using NATS.Client.Core;
 using NATS.Client.JetStream;
+using Polly;
 
 namespace MobileX.Capture.Stations;
 
 /// <summary>
 /// One station: a capture loop that never blocks, a bounded queue that drops its oldest frame when full, and a
 /// delivery loop that, in capture order, stores each frame and only then publishes its event and waits for the ack,
-/// retrying both with backoff until they succeed.
+/// retrying both through the <see cref="RetryPipeline"/> until they succeed.
 /// </summary>
 internal sealed class StationRunner
 {
     private const string JpegContentType = "image/jpeg";
 
     private static readonly INatsSerialize<FrameCaptured> Serializer = ContractSerializers.For<FrameCaptured>();
+    private static readonly ResiliencePropertyKey<Delivery> DeliveryKey = new("mobilex.capture.delivery");
 
     private readonly StationId _station;
     private readonly IFrameSource _source;
@@ -32,11 +35,16 @@ internal sealed class StationRunner
     private readonly Channel<CapturedFrame> _queue;
     private readonly string _bucket;
     private readonly string _subject;
+    private readonly ResiliencePipeline _retry;
+    private readonly TimeSpan? _attemptTimeout;
 
     public StationRunner(StationId station, IFrameSource source, INatsJSContext js, IAmazonS3 s3, CaptureOptions options,
-        CaptureMetrics metrics, StationStats stats, ILogger logger, TimeProvider time)
+        RetryOptions retry, CaptureMetrics metrics, StationStats stats, ILogger logger, TimeProvider time)
     {
         (_station, _source, _js, _s3, _options, _metrics, _stats, _logger, _time) = (station, source, js, s3, options, metrics, stats, logger, time);
+        // Built once per station; each call passes its operation and frame to OnRetry on its context.
+        _retry = RetryPipeline.Create(retry, OnRetry, static ex => ex is not ObjectDisposedException, time);
+        _attemptTimeout = retry.AttemptTimeout;
         _bucket = Buckets.Station(station);
         _subject = Subjects.FramesRaw(station);
         _queue = Channel.CreateBounded<CapturedFrame>(
@@ -202,38 +210,26 @@ internal sealed class StationRunner
         ack.EnsureSuccess();
     }
 
-    private async Task RetryAsync(string operation, CapturedFrame frame, Func<CapturedFrame, CancellationToken, Task> action, CancellationToken cancellationToken)
+    /// <summary>Runs <paramref name="action"/> through the station's retry pipeline until it succeeds or delivery is cancelled.</summary>
+    private Task RetryAsync(string operation, CapturedFrame frame, Func<CapturedFrame, CancellationToken, Task> action, CancellationToken cancellationToken) =>
+        _retry.ExecuteAsync(DeliveryKey, new Delivery(operation, frame), ct => action(frame, ct), cancellationToken);
+
+    private void OnRetry(RetryAttempt retry)
     {
-        for (var attempt = 1; ; attempt++)
-        {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(_options.AttemptTimeout);
-            try
-            {
-                await action(frame, timeout.Token).ConfigureAwait(false);
-                return;
-            }
-            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is not ObjectDisposedException)
-            {
-                // An attempt cut off by AttemptTimeout surfaces as "A task was canceled"; say what happened instead.
-                var reason = ex is OperationCanceledException ? $"no answer within {_options.AttemptTimeout.TotalSeconds:0.#} s" : ex.Message;
-                _stats.OnDeliveryFailed(operation, reason, _time.GetUtcNow());
-                var delay = Backoff(attempt);
-                _metrics.Retried(_station, operation);
-                frame.Activity?.AddEvent(new ActivityEvent($"{operation} retry", tags: new ActivityTagsCollection { ["exception.message"] = ex.Message, ["attempt"] = attempt }));
-                CaptureLog.Retrying(_logger, _station, operation, frame.Event.FrameId, attempt, delay, ex);
-                await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
-            }
-        }
+        var (operation, frame) = retry.Context.Properties.GetValue(DeliveryKey, default);
+        var ex = retry.Exception;
+        // An attempt cut off by AttemptTimeout would only say that it was cancelled; say what happened instead.
+        var reason = (retry.TimedOut || ex is OperationCanceledException) && _attemptTimeout is { } timeout
+            ? $"no answer within {timeout.TotalSeconds:0.#} s"
+            : ex.Message;
+        _stats.OnDeliveryFailed(operation, reason, _time.GetUtcNow());
+        _metrics.Retried(_station, operation);
+        frame.Activity?.AddEvent(new ActivityEvent($"{operation} retry", tags: new ActivityTagsCollection { ["exception.message"] = ex.Message, ["attempt"] = retry.Attempt }));
+        CaptureLog.Retrying(_logger, _station, operation, frame.Event.FrameId, retry.Attempt, retry.Delay, ex);
     }
 
-    private TimeSpan Backoff(int attempt)
-    {
-        var exponential = _options.RetryDelay.TotalMilliseconds * Math.Pow(2, Math.Min(attempt - 1, 16));
-        var capped = Math.Min(exponential, _options.MaxRetryDelay.TotalMilliseconds);
-        // Full jitter keeps ten stations that lost the same server from retrying in lockstep.
-        return TimeSpan.FromMilliseconds((capped / 2) + (Random.Shared.NextDouble() * capped / 2));
-    }
+    /// <summary>What a retried call was doing: <c>store</c> or <c>publish</c>, and for which frame.</summary>
+    private readonly record struct Delivery(string Operation, CapturedFrame Frame);
 
     private void OnDropped(CapturedFrame frame)
     {

@@ -3,6 +3,7 @@ using MobileX.Preprocessor;
 using MobileX.Preprocessor.Imaging;
 using MobileX.Preprocessor.Processing;
 using MobileX.Preprocessor.Telemetry;
+using MobileX.Resilience;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.Hosting;
@@ -21,6 +22,9 @@ public static class PreprocessorExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<PreprocessorOptions>, PreprocessorOptionsValidator>();
+        // Nak delays: 1 s doubling per delivery up to 30 s, no jitter. Start-up: the RetryOptions defaults, 200 ms doubling up to 10 s.
+        builder.Services.AddRetryOptions(PreprocessorOptions.SectionName, o => (o.RetryDelay, o.MaxRetryDelay) = (TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30)));
+        builder.Services.AddRetryOptions(PreprocessorOptions.StartupSectionName);
         builder.Services.AddOptions<StreamOptions>()
             .BindConfiguration(StreamOptions.SectionName)
             .ValidateDataAnnotations()

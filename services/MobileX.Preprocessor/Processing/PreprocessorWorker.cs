@@ -9,6 +9,7 @@ using MobileX.Contracts;
 using MobileX.Messaging;
 using MobileX.Preprocessor.Imaging;
 using MobileX.Preprocessor.Telemetry;
+using MobileX.Resilience;
 using NATS.Client.Core;
 using NATS.Client.JetStream;
 using NATS.Client.JetStream.Models;
@@ -18,8 +19,9 @@ namespace MobileX.Preprocessor.Processing;
 /// <summary>
 /// Pulls raw-frame events through the durable consumer all replicas share and hands each to <see cref="FrameHandler"/>.
 /// A message is acked only after its outputs are stored and its event is acked by JetStream; a transient fault is
-/// nak'ed with exponential backoff; after <see cref="PreprocessorOptions.MaxDeliver"/> deliveries, or at once for a
-/// payload that is not a FrameCaptured, it goes to <see cref="Subjects.DeadLetterPreprocessor"/> and is terminated.
+/// nak'ed with exponential backoff (<see cref="RetryOptions.DelayFor"/>); after <see cref="PreprocessorOptions.MaxDeliver"/>
+/// deliveries, or at once for a payload that is not a FrameCaptured, it goes to <see cref="Subjects.DeadLetterPreprocessor"/>
+/// and is terminated.
 /// </summary>
 public sealed class PreprocessorWorker(
     INatsJSContext js,
@@ -29,10 +31,12 @@ public sealed class PreprocessorWorker(
     PreprocessorTelemetry telemetry,
     IOptions<PreprocessorOptions> options,
     IOptions<StreamOptions> streamOptions,
+    IOptionsMonitor<RetryOptions> retryOptions,
     TimeProvider time,
     ILogger<PreprocessorWorker> logger) : BackgroundService
 {
     private readonly PreprocessorOptions _options = options.Value;
+    private readonly RetryOptions _redelivery = retryOptions.Get(PreprocessorOptions.SectionName);
     private volatile bool _consuming;
 
     /// <summary>True once the stream, bucket and consumer exist and the loops are pulling.</summary>
@@ -61,22 +65,23 @@ public sealed class PreprocessorWorker(
 
     private async Task<INatsJSConsumer> PrepareAsync(CancellationToken cancellationToken)
     {
-        var delay = TimeSpan.FromMilliseconds(200);
-        while (true)
+        // NATS or S3 still starting, or EVENTS not yet created by its owner: keep trying; the health checks report it meanwhile.
+        var retry = RetryPipeline.Create(retryOptions.Get(PreprocessorOptions.StartupSectionName), OnStartupRetry, timeProvider: time);
+        // The preprocessor owns FRAMES; EVENTS, where its dead letters go, is the API's.
+        await retry.ExecuteAsync(async ct => await StreamProvisioning.EnsureAsync(js, StreamProvisioning.FramesStream(streamOptions.Value), ct), cancellationToken);
+        await StreamProvisioning.WaitForStreamAsync(js, Streams.Events, retry, cancellationToken);
+        return await retry.ExecuteAsync(async ct =>
         {
-            try
-            {
-                await StreamProvisioning.EnsureStreamsAsync(js, streamOptions.Value, cancellationToken);
-                await s3.EnsureBucketAsync(Buckets.Processed, cancellationToken);
-                return await js.CreateOrUpdateConsumerAsync(Streams.Frames, ConsumerConfig(_options), cancellationToken);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // NATS or S3 still starting: keep trying; the health checks report it meanwhile.
-                PreprocessorLog.StartupRetry(logger, ex, delay.TotalMilliseconds);
-                await Task.Delay(delay, time, cancellationToken);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(10).Ticks));
-            }
+            await s3.EnsureBucketAsync(Buckets.Processed, ct);
+            return await js.CreateOrUpdateConsumerAsync(Streams.Frames, ConsumerConfig(_options), ct);
+        }, cancellationToken);
+    }
+
+    private void OnStartupRetry(RetryAttempt retry)
+    {
+        if (!StreamProvisioning.LogIfWaiting(logger, retry.Exception, retry.Attempt, retry.Delay))
+        {
+            PreprocessorLog.StartupRetry(logger, retry.Exception, retry.Delay.TotalMilliseconds);
         }
     }
 
@@ -147,18 +152,12 @@ public sealed class PreprocessorWorker(
                 return;
             }
 
-            var delay = RetryDelay(deliveries);
+            // The same backoff as every MobileX retry, from Preprocessor:RetryDelay and MaxRetryDelay.
+            var delay = _redelivery.DelayFor((long)Math.Min(deliveries, long.MaxValue));
             telemetry.Retried();
             PreprocessorLog.Retrying(logger, ex, deliveries, _options.MaxDeliver, metadata?.Sequence.Stream ?? 0, delay.TotalMilliseconds);
             await msg.NakAsync(new AckOpts { NakDelay = delay }, cancellationToken);
         }
-    }
-
-    /// <summary>Exponential backoff: RetryDelay, 2x, 4x … capped at MaxRetryDelay.</summary>
-    public TimeSpan RetryDelay(ulong delivery)
-    {
-        var factor = Math.Pow(2, Math.Min(delivery - 1, 20));
-        return TimeSpan.FromMilliseconds(Math.Min(_options.RetryDelay.TotalMilliseconds * factor, _options.MaxRetryDelay.TotalMilliseconds));
     }
 
     private async Task DeadLetterAsync(INatsJSMsg<byte[]> msg, string lastError, CancellationToken cancellationToken)

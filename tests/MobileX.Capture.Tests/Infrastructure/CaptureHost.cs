@@ -17,7 +17,11 @@ namespace MobileX.Capture.Tests.Infrastructure;
 /// <summary>The capture service's real DI (<c>AddCapture</c>) in a host pointed at the test's servers.</summary>
 internal static class CaptureHost
 {
-    public static IHost Build(string natsUrl, string s3ConnectionString, IReadOnlyDictionary<string, string?> settings)
+    /// <param name="createStreams">
+    /// Create FRAMES and EVENTS before the stations start, standing in for their owners (the preprocessor and the
+    /// API); capture itself creates no stream.
+    /// </param>
+    public static IHost Build(string natsUrl, string s3ConnectionString, IReadOnlyDictionary<string, string?> settings, bool createStreams = true)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Testing" });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -33,12 +37,26 @@ internal static class CaptureHost
             ["Logging:LogLevel:NATS"] = "Error",
         });
         builder.Configuration.AddInMemoryCollection(settings);
+        if (createStreams)
+        {
+            // Hosted services start in order: this one is done before any station publishes.
+            builder.Services.AddHostedService<StreamOwnersStandIn>();
+        }
+
         builder.AddCapture();
         return builder.Build();
     }
 
-    public static IHost Build(NatsServerFixture nats, S3ServerFixture s3, IReadOnlyDictionary<string, string?> settings) =>
-        Build(nats.Url, s3.ConnectionString, settings);
+    public static IHost Build(NatsServerFixture nats, S3ServerFixture s3, IReadOnlyDictionary<string, string?> settings, bool createStreams = true) =>
+        Build(nats.Url, s3.ConnectionString, settings, createStreams);
+
+    /// <summary>Creates the streams with the owners' own definitions, through the capture's admin connection.</summary>
+    private sealed class StreamOwnersStandIn(INatsJSContext js) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => StreamProvisioning.EnsureStreamsAsync(js, new StreamOptions(), cancellationToken);
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
 
     public static CaptureStatus Status(this IHost host) => host.Services.GetRequiredService<CaptureStatus>();
 

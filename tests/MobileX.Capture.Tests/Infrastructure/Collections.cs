@@ -41,3 +41,10 @@ public sealed class S3RecoveryCollection : ICollectionFixture<NatsServerFixture>
 {
     public const string Name = "capture s3 recovery";
 }
+
+// Its own NATS, whose streams do not exist until the test creates them.
+[CollectionDefinition(Name)]
+public sealed class NoStreamsCollection : ICollectionFixture<NatsServerFixture>, ICollectionFixture<S3ServerFixture>
+{
+    public const string Name = "capture before streams";
+}
