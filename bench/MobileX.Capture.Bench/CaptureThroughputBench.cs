@@ -1,3 +1,5 @@
+using MobileX.Capture;
+using MobileX.Capture.Telemetry;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;

@@ -1,3 +1,4 @@
+using MobileX.Capture;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using MobileX.Contracts;

@@ -1,3 +1,5 @@
+using MobileX.Capture;
+using MobileX.Capture.Telemetry;
 using Amazon.S3;
 using Microsoft.Extensions.Options;
 using MobileX.Capture.Sources;

@@ -1,3 +1,5 @@
+using MobileX.Capture;
+using MobileX.Capture.Telemetry;
 using Microsoft.Extensions.Options;
 using MobileX.Contracts;
 using MobileX.Messaging;

@@ -1,3 +1,5 @@
+using MobileX.Capture;
+using MobileX.Capture.Telemetry;
 using System.Diagnostics;
 using System.Threading.Channels;
 using Amazon.S3;

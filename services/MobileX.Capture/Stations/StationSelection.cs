@@ -1,3 +1,4 @@
+using MobileX.Capture;
 using MobileX.Contracts;
 
 namespace MobileX.Capture.Stations;

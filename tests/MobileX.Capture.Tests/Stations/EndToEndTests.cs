@@ -1,3 +1,4 @@
+using MobileX.Capture.Telemetry;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Security.Cryptography;

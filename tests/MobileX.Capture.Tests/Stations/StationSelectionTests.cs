@@ -1,3 +1,4 @@
+using MobileX.Capture;
 using MobileX.Capture.Stations;
 using MobileX.Contracts;
 

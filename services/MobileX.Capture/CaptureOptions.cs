@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace MobileX.Capture.Stations;
+namespace MobileX.Capture;
 
 /// <summary>
 /// Capture settings, bound from <c>Capture</c>. Which stations run comes from <see cref="Station"/> (one station,

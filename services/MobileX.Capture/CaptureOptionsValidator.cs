@@ -1,8 +1,9 @@
+using MobileX.Capture.Stations;
 using Microsoft.Extensions.Options;
 using MobileX.Capture.Sources;
 using MobileX.Contracts;
 
-namespace MobileX.Capture.Stations;
+namespace MobileX.Capture;
 
 /// <summary>Refuses to start on a duplicate or out-of-range station id or a malformed source (retry delays: RetryOptions).</summary>
 internal sealed class CaptureOptionsValidator : IValidateOptions<CaptureOptions>

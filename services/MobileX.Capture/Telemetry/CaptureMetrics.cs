@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using MobileX.Contracts;
 
-namespace MobileX.Capture.Stations;
+namespace MobileX.Capture.Telemetry;
 
 /// <summary>The <c>MobileX.Capture</c> meter and activity source: per-station frame counts and store/publish latencies.</summary>
 public sealed class CaptureMetrics
