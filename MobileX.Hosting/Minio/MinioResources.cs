@@ -24,6 +24,11 @@ public interface IMinioResource : IResourceWithConnectionString, IResourceWithEn
     ParameterResource RootUser { get; }
     ParameterResource PasswordParameter { get; }
     EndpointReference PrimaryEndpoint { get; }
+
+    // Both resource kinds connect alike, so the connection properties are written once, here.
+
+    IEnumerable<KeyValuePair<string, ReferenceExpression>> IResourceWithConnectionString.GetConnectionProperties() =>
+        MinioShape.Properties(this);
 }
 
 internal static class MinioShape
@@ -54,9 +59,6 @@ public sealed class MinioContainerResource(string name, ParameterResource rootUs
     public ParameterResource PasswordParameter { get; } = password;
     public EndpointReference PrimaryEndpoint => _primaryEndpoint ??= new(this, MinioShape.PrimaryEndpointName);
     public ReferenceExpression ConnectionStringExpression => MinioShape.ConnectionString(this);
-
-    IEnumerable<KeyValuePair<string, ReferenceExpression>> IResourceWithConnectionString.GetConnectionProperties() =>
-        MinioShape.Properties(this);
 }
 
 /// <summary>An S3-compatible server run as a local process on loopback (Local mode): <c>minio</c> or s3rver.</summary>
@@ -70,7 +72,4 @@ public sealed class S3ServerProcessResource(string name, S3ServerKind kind, stri
     public ParameterResource PasswordParameter { get; } = password;
     public EndpointReference PrimaryEndpoint => _primaryEndpoint ??= new(this, MinioShape.PrimaryEndpointName);
     public ReferenceExpression ConnectionStringExpression => MinioShape.ConnectionString(this);
-
-    IEnumerable<KeyValuePair<string, ReferenceExpression>> IResourceWithConnectionString.GetConnectionProperties() =>
-        MinioShape.Properties(this);
 }

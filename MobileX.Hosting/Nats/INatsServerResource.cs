@@ -17,6 +17,11 @@ public interface INatsServerResource : IResourceWithConnectionString, IResourceW
 
     /// <summary>The user name, <c>nats</c> unless a parameter gives one.</summary>
     ReferenceExpression UserNameReference { get; }
+
+    // Both resource kinds connect alike, so the connection properties are written once, here.
+
+    IEnumerable<KeyValuePair<string, ReferenceExpression>> IResourceWithConnectionString.GetConnectionProperties() =>
+        NatsServerShape.Properties(this);
 }
 
 /// <summary>The connection string and connection properties, shared by both NATS resource kinds.</summary>

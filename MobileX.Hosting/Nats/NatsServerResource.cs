@@ -11,9 +11,6 @@ public sealed class NatsServerResource(string name, ParameterResource? userName,
     public ParameterResource? PasswordParameter { get; } = password;
     public ReferenceExpression UserNameReference => NatsServerShape.UserName(UserNameParameter);
     public ReferenceExpression ConnectionStringExpression => NatsServerShape.ConnectionString(this);
-
-    IEnumerable<KeyValuePair<string, ReferenceExpression>> IResourceWithConnectionString.GetConnectionProperties() =>
-        NatsServerShape.Properties(this);
 }
 
 /// <summary>A NATS server run as a local <c>nats-server</c> process, bound to loopback (Local mode).</summary>
@@ -27,7 +24,4 @@ public sealed class NatsServerProcessResource(string name, string command, strin
     public ParameterResource? PasswordParameter { get; } = password;
     public ReferenceExpression UserNameReference => NatsServerShape.UserName(UserNameParameter);
     public ReferenceExpression ConnectionStringExpression => NatsServerShape.ConnectionString(this);
-
-    IEnumerable<KeyValuePair<string, ReferenceExpression>> IResourceWithConnectionString.GetConnectionProperties() =>
-        NatsServerShape.Properties(this);
 }
