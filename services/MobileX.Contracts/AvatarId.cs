@@ -1,5 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace MobileX.Contracts;
@@ -10,9 +9,11 @@ namespace MobileX.Contracts;
 /// the avatar's objects (<see cref="AvatarKeys"/>), its route <c>/api/avatars/{id}</c> and the <c>Nats-Msg-Id</c> of
 /// its <see cref="AvatarCreated"/> event.
 /// </summary>
-[JsonConverter(typeof(AvatarIdJsonConverter))]
-public readonly record struct AvatarId(Guid Value) : IComparable<AvatarId>
+[JsonConverter(typeof(HexIdJsonConverter<AvatarId>))]
+public readonly record struct AvatarId(Guid Value) : IComparable<AvatarId>, IHexId<AvatarId>
 {
+    public static string JsonName => "avatarId";
+
     public static AvatarId New(DateTimeOffset at) => new(Guid.CreateVersion7(at));
 
     public override string ToString() => HexGuid.Format(Value);
@@ -32,13 +33,4 @@ public readonly record struct AvatarId(Guid Value) : IComparable<AvatarId>
     public static AvatarId Parse(string text) => TryParse(text, out var id)
         ? id
         : throw new FormatException($"'{text}' is not an avatar id (32 hex digits).");
-}
-
-internal sealed class AvatarIdJsonConverter : JsonConverter<AvatarId>
-{
-    public override AvatarId Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-        AvatarId.TryParse(reader.GetString(), out var id) ? id : throw new JsonException("avatarId must be 32 hex digits.");
-
-    public override void Write(Utf8JsonWriter writer, AvatarId value, JsonSerializerOptions options) =>
-        writer.WriteStringValue(value.ToString());
 }

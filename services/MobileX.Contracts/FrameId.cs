@@ -1,5 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace MobileX.Contracts;
@@ -8,9 +7,11 @@ namespace MobileX.Contracts;
 /// A time-ordered frame id: a UUIDv7 written as 32 lowercase hex digits. Sorting ids sorts frames by creation time,
 /// and the id doubles as the JetStream <c>Nats-Msg-Id</c>, so a republished frame is dropped as a duplicate.
 /// </summary>
-[JsonConverter(typeof(FrameIdJsonConverter))]
-public readonly record struct FrameId(Guid Value) : IComparable<FrameId>
+[JsonConverter(typeof(HexIdJsonConverter<FrameId>))]
+public readonly record struct FrameId(Guid Value) : IComparable<FrameId>, IHexId<FrameId>
 {
+    public static string JsonName => "frameId";
+
     public static FrameId New(DateTimeOffset at) => new(Guid.CreateVersion7(at));
 
     public override string ToString() => HexGuid.Format(Value);
@@ -27,13 +28,4 @@ public readonly record struct FrameId(Guid Value) : IComparable<FrameId>
     public static FrameId Parse(string text) => TryParse(text, out var id)
         ? id
         : throw new FormatException($"'{text}' is not a frame id (32 hex digits).");
-}
-
-internal sealed class FrameIdJsonConverter : JsonConverter<FrameId>
-{
-    public override FrameId Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-        FrameId.TryParse(reader.GetString(), out var id) ? id : throw new JsonException("frameId must be 32 hex digits.");
-
-    public override void Write(Utf8JsonWriter writer, FrameId value, JsonSerializerOptions options) =>
-        writer.WriteStringValue(value.ToString());
 }
