@@ -32,3 +32,26 @@ public sealed record ProcessedLineage(
 {
     public const int SchemaVersion = 1;
 }
+
+/// <summary>
+/// The label of a rejected frame (<c>processed/station-NN/&lt;source key without .jpg&gt;.rejected.json</c>), kept beside
+/// the busts so the lake holds every outcome: why the frame was refused, by which detector, with the measured scores
+/// (for example <c>brightness</c>, <c>sharpness</c>, <c>faceWidth</c>). A model trained on "no person here" reads these.
+/// </summary>
+public sealed record RejectionLabel(
+    FrameId FrameId,
+    StationId StationId,
+    DateTimeOffset CapturedAt,
+    string SourceBucket,
+    string SourceKey,
+    string? SourceSha256,
+    string Reason,
+    string Detail,
+    DetectorInfo? Detector,
+    IReadOnlyDictionary<string, double>? Scores,
+    string WorkerVersion,
+    DateTimeOffset RejectedAt,
+    int Version = RejectionLabel.SchemaVersion)
+{
+    public const int SchemaVersion = 1;
+}

@@ -44,7 +44,11 @@ public sealed record FrameProcessed(
     public const int SchemaVersion = 1;
 }
 
-/// <summary>Preprocessing refused a frame; published on <c>mobilex.stations.NN.frames.rejected</c>. Nothing is stored for it.</summary>
+/// <summary>
+/// Preprocessing refused a frame; published on <c>mobilex.stations.NN.frames.rejected</c>. No bust is stored, but the
+/// outcome is: a <see cref="RejectionLabel"/> at <see cref="LabelBucket"/>/<see cref="LabelKey"/>, so the lake holds
+/// every outcome the stream does. The label fields are null only for events written before labels existed.
+/// </summary>
 public sealed record FrameRejected(
     FrameId FrameId,
     StationId StationId,
@@ -54,6 +58,8 @@ public sealed record FrameRejected(
     string Reason,
     string Detail,
     DateTimeOffset RejectedAt,
+    string? LabelBucket = null,
+    string? LabelKey = null,
     int Version = FrameRejected.SchemaVersion)
 {
     public const int SchemaVersion = 1;
@@ -170,5 +176,8 @@ public static class FrameMetadata
 [JsonSerializable(typeof(DeadLetter))]
 [JsonSerializable(typeof(StationHealth))]
 [JsonSerializable(typeof(ProcessedLineage))]
+[JsonSerializable(typeof(RejectionLabel))]
+[JsonSerializable(typeof(CoverageChanged))]
+[JsonSerializable(typeof(CoverageTimeline))]
 [JsonSerializable(typeof(AvatarLineage))]
 public sealed partial class ContractsJsonContext : JsonSerializerContext;

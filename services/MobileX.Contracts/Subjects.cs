@@ -41,6 +41,27 @@ public static class Subjects
     /// <summary>Every frame subject; the <c>FRAMES</c> stream captures exactly these.</summary>
     public const string AllFrames = Prefix + ".stations.*.frames.>";
 
+    /// <summary>The subject of one station's frames at one stage.</summary>
+    public static string Frames(StationId station, FrameStage stage) => $"{Prefix}.stations.{station}.frames.{stage.Token()}";
+
+    /// <summary>Every station's frames at one stage: <c>mobilex.stations.*.frames.&lt;stage&gt;</c>.</summary>
+    public static string AllStations(FrameStage stage) => $"{Prefix}.stations.*.frames.{stage.Token()}";
+
+    /// <summary><c>mobilex.models.&lt;model&gt;</c>: where a model publishes its own events.</summary>
+    public static string ModelPrefix(ModelName model) => $"{Prefix}.models.{model}";
+
+    /// <summary><c>mobilex.models.&lt;model&gt;.&gt;</c>: everything a model's NATS user may publish.</summary>
+    public static string ModelPublishScope(ModelName model) => $"{ModelPrefix(model)}.>";
+
+    /// <summary><c>mobilex.models.coverage.stations.NN.changed</c>: a station's coverage state changed (<see cref="CoverageChanged"/>).</summary>
+    public static string CoverageChanged(StationId station) => $"{Prefix}.models.{ModelName.Coverage}.stations.{station}.changed";
+
+    /// <summary>Every station's coverage changes.</summary>
+    public static readonly string AllCoverageChanged = $"{Prefix}.models.{ModelName.Coverage}.stations.*.changed";
+
+    /// <summary><c>mobilex.models.coverage.timeline</c>: the coverage model's periodic snapshot (<see cref="CoverageTimeline"/>).</summary>
+    public static readonly string CoverageTimeline = $"{Prefix}.models.{ModelName.Coverage}.timeline";
+
     /// <summary>An avatar was generated and stored in <c>avatars</c>.</summary>
     public const string AvatarsCreated = Prefix + ".avatars.created";
 
@@ -56,6 +77,52 @@ public static class Subjects
             && subject.Length >= head.Length + 3
             && subject[head.Length + 2] == '.'
             && StationId.TryParse(subject.Substring(head.Length, 2), out station);
+    }
+}
+
+/// <summary>A frame's stage in the pipeline; the last token of its subject.</summary>
+public enum FrameStage
+{
+    /// <summary>As captured, in <c>station-NN</c>.</summary>
+    Raw,
+
+    /// <summary>A bust crop with lineage, in <c>processed</c>.</summary>
+    Processed,
+
+    /// <summary>Refused by preprocessing, with a label in <c>processed</c>.</summary>
+    Rejected,
+}
+
+public static class FrameStages
+{
+    /// <summary>The subject token: <c>raw</c>, <c>processed</c> or <c>rejected</c>.</summary>
+    public static string Token(this FrameStage stage) => stage switch
+    {
+        FrameStage.Raw => "raw",
+        FrameStage.Processed => "processed",
+        FrameStage.Rejected => "rejected",
+        _ => throw new ArgumentOutOfRangeException(nameof(stage), stage, "Not a frame stage."),
+    };
+
+    /// <summary>Reads <c>raw</c>, <c>processed</c> or <c>rejected</c> (any case).</summary>
+    public static bool TryParse(string? text, out FrameStage stage)
+    {
+        stage = default;
+        switch (text?.Trim().ToLowerInvariant())
+        {
+            case "raw": stage = FrameStage.Raw; return true;
+            case "processed": stage = FrameStage.Processed; return true;
+            case "rejected": stage = FrameStage.Rejected; return true;
+            default: return false;
+        }
+    }
+
+    /// <summary>Reads the stage out of a <c>mobilex.stations.NN.frames.&lt;stage&gt;</c> subject.</summary>
+    public static bool TryParseSubject(string subject, out FrameStage stage)
+    {
+        stage = default;
+        var dot = subject.LastIndexOf('.');
+        return dot > 0 && subject.AsSpan(0, dot).EndsWith(".frames", StringComparison.Ordinal) && TryParse(subject[(dot + 1)..], out stage);
     }
 }
 

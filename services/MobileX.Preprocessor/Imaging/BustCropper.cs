@@ -52,23 +52,40 @@ public sealed class BustCropper : IDisposable
         _detectionImage.Shrink(image);
         if (_gates.Brightness(_detectionImage.Grey, out var brightness) is { } tooDark)
         {
-            return tooDark;
+            return Labelled(tooDark, FaceSearch.WholeFrame, brightness);
         }
 
         _detectionImage.Equalise();
         if (!_tracker.TryFind(_detectionImage, image.Size(), track, out var face, out var search))
         {
-            return new Rejection(RejectionReasons.NoFace, "No face was found.");
+            return Labelled(new Rejection(RejectionReasons.NoFace, "No face was found."), search, brightness);
         }
 
         if (_gates.FaceSize(face) is { } tooSmall)
         {
-            return tooSmall;
+            return Labelled(tooSmall, search, brightness, face.Width);
         }
 
         var tooBlurred = _gates.Sharpness(image, face, out var sharpness);
         detection = new FaceDetection(face, brightness, sharpness, search);
-        return tooBlurred;
+        return tooBlurred is null ? null : Labelled(tooBlurred, search, brightness, face.Width, sharpness);
+    }
+
+    // The label a rejected frame keeps in the lake: which search refused it and what the gates measured up to there.
+    private Rejection Labelled(Rejection rejection, FaceSearch search, double brightness, int? faceWidth = null, double? sharpness = null)
+    {
+        var scores = new Dictionary<string, double>(3) { ["brightness"] = Math.Round(brightness, 2) };
+        if (faceWidth is { } width)
+        {
+            scores["faceWidth"] = width;
+        }
+
+        if (sharpness is { } value)
+        {
+            scores["sharpness"] = Math.Round(value, 2);
+        }
+
+        return rejection with { Detector = Lineage.For(search), Scores = scores };
     }
 
     /// <summary>Cuts the bust around <paramref name="face"/> out of <paramref name="image"/> and encodes it at the output size.</summary>

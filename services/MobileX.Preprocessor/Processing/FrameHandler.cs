@@ -20,8 +20,8 @@ public enum FrameOutcome
 
 /// <summary>
 /// One frame from raw object to announced result: fetch, check, decode, detect, crop, store with lineage, publish.
-/// Bad input ends as a <see cref="FrameRejected"/> event; transient faults throw for the caller to retry. The raw
-/// object is only ever read. A second run of the same frame writes the same keys and the same <c>Nats-Msg-Id</c>.
+/// Bad input ends as a <see cref="RejectionLabel"/> in the lake and a <see cref="FrameRejected"/> event; transient faults
+/// throw for the caller to retry. The raw object is only ever read. A second run of the same frame writes the same keys and the same <c>Nats-Msg-Id</c>.
 /// </summary>
 public sealed class FrameHandler(IAmazonS3 s3, INatsJSContext js, PreprocessorTelemetry telemetry, TimeProvider time, ILogger<FrameHandler> logger)
 {
@@ -56,7 +56,7 @@ public sealed class FrameHandler(IAmazonS3 s3, INatsJSContext js, PreprocessorTe
         var sourceSha = Convert.ToHexStringLower(SHA256.HashData(bytes.Span));
         if (!string.Equals(sourceSha, frame.Sha256, StringComparison.OrdinalIgnoreCase))
         {
-            return await RejectAsync(frame, new Rejection(RejectionReasons.ChecksumMismatch, $"sha256 of {frame.Bucket}/{frame.Key} is {sourceSha}, the event says {frame.Sha256}."), cancellationToken);
+            return await RejectAsync(frame, new Rejection(RejectionReasons.ChecksumMismatch, $"sha256 of {frame.Bucket}/{frame.Key} is {sourceSha}, the event says {frame.Sha256}."), cancellationToken, sourceSha);
         }
 
         Mat? image;
@@ -68,7 +68,7 @@ public sealed class FrameHandler(IAmazonS3 s3, INatsJSContext js, PreprocessorTe
 
         if (rejection is not null || image is null)
         {
-            return await RejectAsync(frame, rejection!, cancellationToken);
+            return await RejectAsync(frame, rejection!, cancellationToken, sourceSha);
         }
 
         BustCrop crop;
@@ -89,7 +89,7 @@ public sealed class FrameHandler(IAmazonS3 s3, INatsJSContext js, PreprocessorTe
 
             if (rejection is not null)
             {
-                return await RejectAsync(frame, rejection, cancellationToken);
+                return await RejectAsync(frame, rejection, cancellationToken, sourceSha);
             }
 
             using (Stage(PreprocessorTelemetry.Stages.CropEncode))
@@ -136,11 +136,29 @@ public sealed class FrameHandler(IAmazonS3 s3, INatsJSContext js, PreprocessorTe
         }
     }
 
-    private async Task<FrameOutcome> RejectAsync(FrameCaptured frame, Rejection rejection, CancellationToken cancellationToken)
+    private async Task<FrameOutcome> RejectAsync(FrameCaptured frame, Rejection rejection, CancellationToken cancellationToken, string? sourceSha = null)
     {
         Activity.Current?.SetTag("mobilex.rejection.reason", rejection.Reason);
+        var rejectedAt = time.GetUtcNow();
+        // The label goes to the lake before the event, as a bust does: a history older than the stream comes from the
+        // lake alone, so the lake must hold every outcome the stream announces. Same key on a retry, so no second copy.
+        var labelKey = ObjectKeys.RejectionLabel(frame.StationId, frame.Key);
+        var label = new RejectionLabel(frame.FrameId, frame.StationId, frame.CapturedAt, frame.Bucket, frame.Key, sourceSha,
+            rejection.Reason, rejection.Detail, rejection.Detector, rejection.Scores, PreprocessorTelemetry.WorkerVersion, rejectedAt);
+        using (Stage(PreprocessorTelemetry.Stages.Store))
+        {
+            await s3.PutObjectAsync(Buckets.Processed, labelKey,
+                JsonSerializer.SerializeToUtf8Bytes(label, ContractsJsonContext.Default.RejectionLabel), JsonContentType,
+                [
+                    new(FrameMetadata.FrameId, frame.FrameId.ToString()),
+                    new(FrameMetadata.Station, frame.StationId.ToString()),
+                    new(FrameMetadata.CapturedAt, frame.CapturedAt.ToString("O")),
+                ],
+                cancellationToken);
+        }
+
         var rejected = new FrameRejected(frame.FrameId, frame.StationId, frame.CapturedAt, frame.Bucket, frame.Key,
-            rejection.Reason, rejection.Detail, time.GetUtcNow());
+            rejection.Reason, rejection.Detail, rejectedAt, Buckets.Processed, labelKey);
         using (Stage(PreprocessorTelemetry.Stages.Publish))
         {
             await PublishAsync(Subjects.FramesRejected(frame.StationId), rejected, MessageIds.Rejected(frame.FrameId), cancellationToken);
