@@ -68,6 +68,12 @@ public static class Subjects
     /// <summary>Messages the preprocessor gave up on after its maximum deliveries, with the last error.</summary>
     public const string DeadLetterPreprocessor = Prefix + ".deadletter.preprocessor";
 
+    /// <summary>
+    /// <c>mobilex.deadletter.model-&lt;model&gt;</c>: frame events a model's feed could not read. Kept by the EVENTS stream
+    /// like the preprocessor's, and the one subject outside its prefix a model may publish to.
+    /// </summary>
+    public static string DeadLetterModel(ModelName model) => $"{Prefix}.deadletter.{model.NatsUser}";
+
     /// <summary>Reads the station out of a <c>mobilex.stations.NN.…</c> subject.</summary>
     public static bool TryGetStation(string subject, out StationId station)
     {

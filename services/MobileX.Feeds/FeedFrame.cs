@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using MobileX.Contracts;
 using MobileX.Feeds.Lake;
 
@@ -27,7 +28,7 @@ public sealed class FeedFrame
     internal FeedFrame(
         FrameId frameId, StationId station, FrameStage stage, DateTimeOffset capturedAt, FeedOrigin origin,
         string imageBucket, string imageKey, string? expectedSha256, string? lineageKey, string? labelKey, string? reason,
-        ulong? streamSequence, LakeReader lake, Func<CancellationToken, ValueTask> ack, Func<TimeSpan, CancellationToken, ValueTask> nak)
+        ulong? streamSequence, ActivityContext trace, LakeReader lake, Func<CancellationToken, ValueTask> ack, Func<TimeSpan, CancellationToken, ValueTask> nak)
     {
         FrameId = frameId;
         Station = station;
@@ -41,6 +42,7 @@ public sealed class FeedFrame
         LabelKey = labelKey;
         Reason = reason;
         StreamSequence = streamSequence;
+        Trace = trace;
         _lake = lake;
         _ack = ack;
         _nak = nak;
@@ -75,6 +77,12 @@ public sealed class FeedFrame
 
     /// <summary>The stream sequence of a live frame.</summary>
     public ulong? StreamSequence { get; }
+
+    /// <summary>
+    /// The trace the frame's event carried (W3C <c>traceparent</c>): start the model's activity with it as parent, so
+    /// the frame's trace runs from capture through preprocessing into the model in the dashboard. Empty for lake frames.
+    /// </summary>
+    public ActivityContext Trace { get; }
 
     /// <summary>Reads the image and checks its sha256.</summary>
     /// <exception cref="FrameIntegrityException">It is missing or differs from what was announced.</exception>
