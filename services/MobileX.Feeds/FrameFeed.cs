@@ -169,9 +169,9 @@ public sealed class FrameFeed
     private async IAsyncEnumerable<LakeEntry> HistoryAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var sources = new List<IAsyncEnumerator<LakeEntry>>();
+        var stations = Selection.Stations.Count > 0 ? Selection.Stations : await _catalog.StationsAsync(cancellationToken).ConfigureAwait(false);
         foreach (var stage in Selection.Stages.Distinct())
         {
-            var stations = Selection.Stations.Count > 0 ? Selection.Stations : await _catalog.StationsAsync(stage, cancellationToken).ConfigureAwait(false);
             sources.AddRange(stations.Distinct().Select(station =>
                 _catalog.ListAsync(station, stage, Selection.From, Selection.To, cancellationToken).GetAsyncEnumerator(cancellationToken)));
         }
