@@ -23,6 +23,18 @@ public sealed class FeedOptions
     /// <summary>Oldest capture time read from the lake; unset reads the whole history.</summary>
     public DateTimeOffset? From { get; set; }
 
+    /// <summary>
+    /// Instead of <see cref="From"/>: read the lake from this long before the feed starts (a rolling window, for a model
+    /// that keeps only recent state). The checkpoint keys on the setting, not on the instant it gives.
+    /// </summary>
+    public TimeSpan? Since { get; set; }
+
+    /// <summary>
+    /// Resume from the checkpoint (the default). False starts over at every start: a model that rebuilds its state from
+    /// the lake each time (with <see cref="Since"/>) wants its whole window again, not only what it missed.
+    /// </summary>
+    public bool Resume { get; set; } = true;
+
     /// <summary>Capture time the feed ends at; unset follows live frames for ever.</summary>
     public DateTimeOffset? To { get; set; }
 
@@ -41,12 +53,13 @@ public sealed class FeedOptions
     /// <summary>How often lake progress is written to the checkpoint; a crash repeats at most this much history.</summary>
     public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>The selection these options describe; call after validation.</summary>
-    public FrameSelection Selection() => new()
+    /// <summary>The selection these options describe at <paramref name="now"/>; call after validation.</summary>
+    public FrameSelection Selection(DateTimeOffset now) => new()
     {
+        Since = Since,
         Stages = [.. Stages.Select(s => FrameStages.TryParse(s, out var stage) ? stage : throw new FormatException($"{SectionName}:Stages has '{s}'."))],
         Stations = [.. Stations.Select(StationId.Parse)],
-        From = From,
+        From = From ?? (Since is { } since ? now - since : null),
         To = To,
     };
 
@@ -82,6 +95,11 @@ public sealed class FeedOptionsValidator : IValidateOptions<FeedOptions>
         if (options.From is { } from && options.To is { } to && to <= from)
         {
             failures.Add($"{FeedOptions.SectionName}:To ({to:O}) is not after {FeedOptions.SectionName}:From ({from:O}).");
+        }
+
+        if (options.Since is { } since && (since <= TimeSpan.Zero || options.From is not null))
+        {
+            failures.Add($"{FeedOptions.SectionName}:Since is {since}; it must be positive, and not set together with {FeedOptions.SectionName}:From.");
         }
 
         if (options.WriteMargin < TimeSpan.Zero || options.WriteMargin > TimeSpan.FromHours(1))

@@ -49,7 +49,7 @@ public sealed class FrameFeed
         _time = time;
         _logger = logger;
         Model = _options.ModelName();
-        Selection = _options.Selection();
+        Selection = _options.Selection(time.GetUtcNow());
         Selection.Validate();
     }
 
@@ -67,10 +67,10 @@ public sealed class FrameFeed
         var store = new CheckpointStore(_js, Model);
         var fingerprint = Selection.Fingerprint();
         var checkpoint = await store.LoadAsync(cancellationToken).ConfigureAwait(false);
-        var fresh = checkpoint is null || checkpoint.Fingerprint != fingerprint || checkpoint.Version != FeedCheckpoint.SchemaVersion;
+        var fresh = !_options.Resume || checkpoint is null || checkpoint.Fingerprint != fingerprint || checkpoint.Version != FeedCheckpoint.SchemaVersion;
         if (fresh)
         {
-            var why = checkpoint is null ? "no checkpoint" : "the selection changed";
+            var why = !_options.Resume ? "Feeds:Resume is off" : checkpoint is null ? "no checkpoint" : "the selection changed";
             checkpoint = new FeedCheckpoint(fingerprint, _time.GetUtcNow(), false, [], []);
             FeedsLog.Starting(_logger, Model.ToString(), why, checkpoint.HandoverAt);
             await store.SaveAsync(checkpoint, cancellationToken).ConfigureAwait(false);

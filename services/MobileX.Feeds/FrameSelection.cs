@@ -17,6 +17,9 @@ public sealed record FrameSelection
     /// <summary>Oldest capture time read (inclusive); null reads the lake from its first frame.</summary>
     public DateTimeOffset? From { get; init; }
 
+    /// <summary>Set when <see cref="From"/> was derived as "this long before the start": the fingerprint keeps the rule, not the instant.</summary>
+    public TimeSpan? Since { get; init; }
+
     /// <summary>Capture time read up to (exclusive); null follows live frames for ever.</summary>
     public DateTimeOffset? To { get; init; }
 
@@ -32,7 +35,7 @@ public sealed record FrameSelection
         string.Join(';',
             "stations=" + (Stations.Count == 0 ? "*" : string.Join(',', Stations.Order())),
             "stages=" + string.Join(',', Stages.Distinct().Order().Select(s => s.Token())),
-            "from=" + (From?.UtcDateTime.ToString("O") ?? "-"),
+            Since is { } since ? "since=" + since.ToString("c") : "from=" + (From?.UtcDateTime.ToString("O") ?? "-"),
             "to=" + (To?.UtcDateTime.ToString("O") ?? "-"));
 
     /// <summary>Checks the selection; the message names what is wrong.</summary>
