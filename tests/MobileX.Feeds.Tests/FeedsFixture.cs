@@ -26,13 +26,13 @@ public sealed class FeedsFixture : IAsyncLifetime
 
     public NatsServerFixture Nats { get; } = new();
     public S3ServerFixture S3 { get; } = new();
-    internal Pipeline Pipeline { get; private set; } = null!;
+    public PipelineWriter Pipeline { get; private set; } = null!;
 
     public async ValueTask InitializeAsync()
     {
         await Task.WhenAll(Nats.InitializeAsync().AsTask(), S3.InitializeAsync().AsTask());
         _nats = Nats.Connect();
-        Pipeline = new Pipeline(S3.CreateClient(), _nats.CreateJetStreamContext());
+        Pipeline = new PipelineWriter(S3.CreateClient(), _nats.CreateJetStreamContext());
         await StreamProvisioning.EnsureStreamsAsync(Pipeline.Js, new StreamOptions(), TestContext.Current.CancellationToken);
     }
 

@@ -6,13 +6,13 @@ using MobileX.Contracts;
 using MobileX.Messaging;
 using NATS.Client.JetStream;
 
-namespace MobileX.Feeds.Tests;
+namespace MobileX.Testing;
 
 /// <summary>
 /// Writes frames exactly as the capture and the preprocessor do: the object (and sidecar or label) first, then the
-/// event with its Nats-Msg-Id. Tests use it to stand in for the pipeline without running it.
+/// event with its Nats-Msg-Id. Tests and benchmarks use it to stand in for the pipeline without running it.
 /// </summary>
-internal sealed class Pipeline(IAmazonS3 s3, INatsJSContext js)
+public sealed class PipelineWriter(IAmazonS3 s3, INatsJSContext js)
 {
     private static readonly byte[] Jpeg = [0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, 0x4A, 0x46, 0x49, 0x46, 0x00, 0xFF, 0xD9];
 
