@@ -1,6 +1,7 @@
 using MobileX.Api.Avatars;
 using MobileX.Api.Extensions;
 using MobileX.Api.Http;
+using MobileX.Api.Lake;
 using MobileX.Api.Stations;
 using Scalar.AspNetCore;
 
@@ -22,5 +23,6 @@ app.MapScalarApiReference("/api/reference");
 app.MapDefaultEndpoints();
 app.MapStationsApi();
 app.MapAvatarsApi();
+app.MapLakeApi();
 
 app.Run();
