@@ -258,6 +258,57 @@ public sealed class LakeTests(ServingFixture fixture)
         Assert.Contains("Api:Lake:MaxObjectBytes must be 1 byte to 1 TiB", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Browse_items_carry_working_download_links_for_the_frame_and_what_preprocessing_made_of_it()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var http = fixture.CreateGatewayClient();
+        // Three frames in one hour of their own: processed (bust + sidecar), rejected (label), not reached yet.
+        var hour = new DateTimeOffset(2025, 3, 4, 20, 0, 0, TimeSpan.Zero);
+        var processed = await LakeSeed.ProcessedFrameAsync(fixture.S3Client, Station, hour.AddMinutes(1), ct);
+        var rejected = await LakeSeed.RejectedFrameAsync(fixture.S3Client, Station, hour.AddMinutes(2), ct);
+        var pending = await LakeSeed.RawFrameAsync(fixture.S3Client, Station, hour.AddMinutes(3), ct);
+        const string range = "from=2025-03-04T20:00:00Z&to=2025-03-04T21:00:00Z";
+
+        var raw = await http.GetFromJsonAsync<JsonElement>($"/api/stations/04/frames?kind=raw&{range}", ct);
+        var busts = await http.GetFromJsonAsync<JsonElement>($"/api/stations/04/frames?kind=processed&{range}", ct);
+
+        var rawFrames = raw.GetProperty("frames").EnumerateArray().ToArray();
+        Assert.Equal([processed.Raw.Key, rejected.Raw.Key, pending.Raw.Key], rawFrames.Select(f => f.GetProperty("key").GetString()));
+        await AssertLinksAsync(http, rawFrames[0].GetProperty("links"), processed, ct);
+        await AssertLinksAsync(http, rawFrames[1].GetProperty("links"), rejected, ct);
+        await AssertLinksAsync(http, rawFrames[2].GetProperty("links"), pending, ct);
+
+        var bustFrames = busts.GetProperty("frames").EnumerateArray().ToArray();
+        var bust = Assert.Single(bustFrames);
+        Assert.Equal(processed.Bust!.Key, bust.GetProperty("key").GetString());
+        await AssertLinksAsync(http, bust.GetProperty("links"), processed, ct);
+    }
+
+    /// <summary>Each link is present exactly when the lake holds its object, and downloads exactly those bytes.</summary>
+    private static async Task AssertLinksAsync(HttpClient http, JsonElement links, LakeSeed.Frame frame, CancellationToken ct)
+    {
+        var expected = new (string Name, LakeSeed.Stored? Object, string Bucket)[]
+        {
+            ("raw", frame.Raw, frame.Raw.Bucket),
+            ("bust", frame.Bust, Buckets.Processed),
+            ("sidecar", frame.Sidecar, Buckets.Processed),
+            ("rejectionLabel", frame.Label, Buckets.Processed),
+        };
+        foreach (var (name, stored, bucket) in expected)
+        {
+            var link = links.GetProperty(name);
+            if (stored is null)
+            {
+                Assert.Equal(JsonValueKind.Null, link.ValueKind);
+                continue;
+            }
+
+            Assert.Equal($"/api/lake/{bucket}/{stored.Key}", link.GetString());
+            Assert.Equal(Sha256(stored.Bytes), Sha256(await http.GetByteArrayAsync(link.GetString(), ct)));
+        }
+    }
+
     private static DateTimeOffset At(int minute) => new DateTimeOffset(2025, 3, 4, 10, 0, 0, TimeSpan.Zero).AddMinutes(minute).AddMilliseconds(Random.Shared.Next(60_000));
 
     private static Task<HttpResponseMessage> GetAsync(HttpClient http, string path, string ifNoneMatch, CancellationToken ct)
