@@ -32,6 +32,13 @@ public sealed class ApiOptions
     /// <summary>Most frames one browse page returns.</summary>
     [Range(1, 1000, ErrorMessage = "Api:MaxPageSize must be 1 to 1000.")]
     public int MaxPageSize { get; set; } = 200;
+
+    /// <summary>
+    /// The coverage model's newest snapshot is answered as stale once none has arrived for this long. The model
+    /// publishes every few seconds, so the default allows a few lost snapshots before the page says so.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00", ErrorMessage = "Api:CoverageStaleAfter must be 1 second to 1 hour.")]
+    public TimeSpan CoverageStaleAfter { get; set; } = TimeSpan.FromSeconds(15);
 }
 
 /// <summary>Downloads from the lake through the API and presigned URLs, bound from <c>Api:Lake</c>.</summary>

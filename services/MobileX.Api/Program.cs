@@ -1,4 +1,5 @@
 using MobileX.Api.Avatars;
+using MobileX.Api.Coverage;
 using MobileX.Api.Extensions;
 using MobileX.Api.Http;
 using MobileX.Api.Lake;
@@ -24,5 +25,6 @@ app.MapDefaultEndpoints();
 app.MapStationsApi();
 app.MapAvatarsApi();
 app.MapLakeApi();
+app.MapCoverageApi();
 
 app.Run();

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using MobileX.Api.Avatars;
+using MobileX.Api.Coverage;
 using MobileX.Api.Inference;
 using MobileX.Api.Lake;
 using MobileX.Api.Stations;
@@ -13,8 +14,8 @@ namespace MobileX.Api.Extensions;
 public static class ApiExtensions
 {
     /// <summary>
-    /// Registers options, NATS, S3, the station directory, lake downloads, the inference client and the avatar
-    /// workflow.
+    /// Registers options, NATS, S3, the station directory, lake downloads, the coverage subscription, the inference
+    /// client and the avatar workflow.
     /// </summary>
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
@@ -40,6 +41,8 @@ public static class ApiExtensions
         builder.Services.AddHealthChecks().AddCheck<StationDirectoryHealthCheck>("stations");
         builder.Services.AddSingleton<LatestFrameCache>();
         builder.Services.AddSingleton<LakeStore>();
+        builder.Services.AddSingleton<LatestCoverage>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<LatestCoverage>());
         builder.Services.AddScoped<AvatarService>();
         builder.Services.AddInferenceClient();
 

@@ -37,4 +37,10 @@ internal static partial class ApiLog
 
     [LoggerMessage(3010, LogLevel.Information, "Presigned lake URLs are signed for {Endpoint}")]
     public static partial void LakeSigningEndpoint(ILogger logger, Uri endpoint);
+
+    [LoggerMessage(3011, LogLevel.Warning, "Ignored a coverage snapshot on {Subject} that is not a valid CoverageTimeline")]
+    public static partial void BadCoverageSnapshot(ILogger logger, Exception exception, string subject);
+
+    [LoggerMessage(3012, LogLevel.Information, "Coverage model reported: {Stations} stations over {Window}, generated at {GeneratedAt}")]
+    public static partial void CoverageFirstSnapshot(ILogger logger, int stations, TimeSpan window, DateTimeOffset generatedAt);
 }
