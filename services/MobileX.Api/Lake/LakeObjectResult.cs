@@ -19,7 +19,10 @@ internal sealed class LakeObjectResult(LakeAddress address, GetObjectResponse re
         var http = httpContext.Response;
         http.StatusCode = StatusCodes.Status200OK;
         http.ContentType = address.FixedContentType ?? response.Headers.ContentType ?? "application/octet-stream";
-        http.ContentLength = response.ContentLength;
+        if (response.ContentLength >= 0)
+        {
+            http.ContentLength = response.ContentLength;
+        }
         LakeCaching.Apply(http.Headers, address, response.ETag);
         if (response.LastModified is { } modified)
         {
