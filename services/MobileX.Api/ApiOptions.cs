@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace MobileX.Api;
 
@@ -31,6 +32,66 @@ public sealed class ApiOptions
     /// <summary>Most frames one browse page returns.</summary>
     [Range(1, 1000, ErrorMessage = "Api:MaxPageSize must be 1 to 1000.")]
     public int MaxPageSize { get; set; } = 200;
+
+    /// <summary>
+    /// The coverage model's newest snapshot is answered as stale once none has arrived for this long. The model
+    /// publishes every few seconds, so the default allows a few lost snapshots before the page says so.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00", ErrorMessage = "Api:CoverageStaleAfter must be 1 second to 1 hour.")]
+    public TimeSpan CoverageStaleAfter { get; set; } = TimeSpan.FromSeconds(15);
+}
+
+/// <summary>Downloads from the lake through the API and presigned URLs, bound from <c>Api:Lake</c>.</summary>
+public sealed class LakeOptions
+{
+    public const string SectionName = "Api:Lake";
+
+    /// <summary>The longest a presigned SigV4 URL may be valid: 7 days.</summary>
+    public static readonly TimeSpan SigV4MaxExpiry = TimeSpan.FromDays(7);
+
+    /// <summary>
+    /// Largest object <c>GET /api/lake/...</c> streams. A replica holds a connection to S3 and to the client for the
+    /// whole transfer, so anything bigger is refused with a pointer to the presigned URL, which S3 serves itself.
+    /// </summary>
+    [Range(typeof(long), "1", "1099511627776", ErrorMessage = "Api:Lake:MaxObjectBytes must be 1 byte to 1 TiB.")]
+    public long MaxObjectBytes { get; set; } = 64L << 20;
+
+    /// <summary>How long a presigned URL is valid when the request names no <c>expires</c>.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00", ErrorMessage = "Api:Lake:PresignDefaultExpiry must be 1 second to 7 days.")]
+    public TimeSpan PresignDefaultExpiry { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The longest <c>expires</c> a request may ask for; SigV4 allows at most 7 days.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00", ErrorMessage = "Api:Lake:PresignMaxExpiry must be 1 second to 7 days.")]
+    public TimeSpan PresignMaxExpiry { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// Scheme, host and port a user reaches the object store at, when that is not the in-cluster endpoint of
+    /// <c>ConnectionStrings:minio</c>. A SigV4 URL signs its host, so presigned URLs are signed by a client configured
+    /// for this endpoint (never rewritten after signing), and the store must answer on exactly this host.
+    /// </summary>
+    public Uri? PublicEndpoint { get; set; }
+}
+
+/// <summary>The checks of <see cref="LakeOptions"/> that span settings or need more than an attribute.</summary>
+internal sealed class LakeOptionsValidator : IValidateOptions<LakeOptions>
+{
+    public ValidateOptionsResult Validate(string? name, LakeOptions options)
+    {
+        var failures = new List<string>();
+        if (options.PresignDefaultExpiry > options.PresignMaxExpiry)
+        {
+            failures.Add($"Api:Lake:PresignDefaultExpiry ({options.PresignDefaultExpiry}) must not exceed Api:Lake:PresignMaxExpiry ({options.PresignMaxExpiry}).");
+        }
+
+        if (options.PublicEndpoint is { } endpoint
+            && (!endpoint.IsAbsoluteUri || endpoint.Scheme is not ("http" or "https") || endpoint.AbsolutePath != "/"
+                || !string.IsNullOrEmpty(endpoint.Query) || !string.IsNullOrEmpty(endpoint.Fragment) || !string.IsNullOrEmpty(endpoint.UserInfo)))
+        {
+            failures.Add($"Api:Lake:PublicEndpoint '{endpoint}' must be an http:// or https:// URL with only a scheme, host and port, e.g. https://lake.example.com.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
 }
 
 /// <summary>Where the inference adapter is, bound from <c>Inference</c>.</summary>

@@ -1,6 +1,8 @@
 using MobileX.Api.Avatars;
+using MobileX.Api.Coverage;
 using MobileX.Api.Extensions;
 using MobileX.Api.Http;
+using MobileX.Api.Lake;
 using MobileX.Api.Stations;
 using Scalar.AspNetCore;
 
@@ -22,5 +24,7 @@ app.MapScalarApiReference("/api/reference");
 app.MapDefaultEndpoints();
 app.MapStationsApi();
 app.MapAvatarsApi();
+app.MapLakeApi();
+app.MapCoverageApi();
 
 app.Run();

@@ -19,12 +19,7 @@ public sealed class PageTests(ServingFixture fixture)
     {
         Assert.True(File.Exists(ChromiumPath), $"{ChromiumPath} is missing: run ./mobilex.sh setup, or set MOBILEX_CHROMIUM to Chrome or Chromium.");
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = ChromiumPath,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
-        });
+        await using var browser = await LaunchAsync(playwright);
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
         page.SetDefaultTimeout(20_000);
 
@@ -70,11 +65,93 @@ public sealed class PageTests(ServingFixture fixture)
         Assert.Contains("Hero", lineage, StringComparison.Ordinal);
         Assert.Contains("cartoon", lineage, StringComparison.Ordinal);
 
+        await SaveScreenshotAsync(page, "mobilex-page.png");
+    }
+
+    [Fact]
+    public async Task The_page_draws_each_station_s_coverage_from_the_model_s_snapshot()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        Assert.True(File.Exists(ChromiumPath), $"{ChromiumPath} is missing: run ./mobilex.sh setup, or set MOBILEX_CHROMIUM to Chrome or Chromium.");
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await LaunchAsync(playwright);
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 1200 } });
+        page.SetDefaultTimeout(20_000);
+
+        using var publishing = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var model = Task.Run(async () =>
+        {
+            // As the coverage model does: a fresh snapshot every interval, so every replica the page asks has one.
+            while (!publishing.IsCancellationRequested)
+            {
+                await fixture.JetStream.Connection.PublishAsync(Subjects.CoverageTimeline, CoverageSamples.Timeline(DateTimeOffset.UtcNow),
+                    serializer: ContractSerializers.For<CoverageTimeline>(), cancellationToken: ct);
+                await Task.Delay(300, publishing.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+        }, ct);
+        try
+        {
+            await page.GotoAsync(fixture.GatewayAddress.ToString());
+
+            await page.Locator(".coverage-row[data-station='03'] .segment.seen").WaitForAsync();
+            Assert.Equal(["01", "02", "03"], await page.Locator(".coverage-row").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.station)"));
+
+            // Station 01: three segments in window order, their widths the share of the window each covers.
+            var segments = await page.Locator(".coverage-row[data-station='01'] .segment")
+                .EvaluateAllAsync<SegmentBox[]>("parts => parts.map(p => ({ state: p.dataset.state, left: parseFloat(p.style.left), width: parseFloat(p.style.width) }))");
+            Assert.Equal(["seen", "empty", "blind"], segments.Select(s => s.State));
+            Assert.Equal([0d, 40d, 80d], segments.Select(s => Math.Round(s.Left, 1)));
+            Assert.Equal([40d, 40d, 20d], segments.Select(s => Math.Round(s.Width, 1)));
+            Assert.Equal(1, await page.Locator(".coverage-row[data-station='02'] .segment.blind").CountAsync());
+
+            // The colours are also words: the bar's accessible name, the row's current state, and the legend.
+            var label = await page.Locator(".coverage-row[data-station='01'] .bar").GetAttributeAsync("aria-label");
+            Assert.Contains("seen 40%, empty 40%, blind 20%; now blind", label, StringComparison.Ordinal);
+            Assert.Equal("img", await page.Locator(".coverage-row[data-station='01'] .bar").GetAttributeAsync("role"));
+            Assert.Equal("seen", await page.Locator(".coverage-row[data-station='03'] .now").InnerTextAsync());
+            var legend = await page.Locator("#coverage-section .legend").InnerTextAsync();
+            Assert.Contains("seen", legend, StringComparison.Ordinal);
+            Assert.Contains("empty", legend, StringComparison.Ordinal);
+            Assert.Contains("blind", legend, StringComparison.Ordinal);
+            Assert.Contains("reported", await page.Locator("#coverage-status").InnerTextAsync(), StringComparison.Ordinal);
+
+            // The page loads no script from anywhere but its own origin.
+            var scripts = await page.Locator("script[src]").EvaluateAllAsync<string[]>("s => s.map(e => e.src)");
+            Assert.All(scripts, src => Assert.StartsWith(fixture.GatewayAddress.ToString(), src, StringComparison.Ordinal));
+
+            await SaveScreenshotAsync(page, "mobilex-coverage.png");
+        }
+        finally
+        {
+            await publishing.CancelAsync();
+            await model;
+        }
+    }
+
+    /// <summary>A drawn segment as the page positioned it (Playwright fills it by property name).</summary>
+    private sealed class SegmentBox
+    {
+        public string State { get; set; } = "";
+
+        public double Left { get; set; }
+
+        public double Width { get; set; }
+    }
+
+    private static Task<IBrowser> LaunchAsync(IPlaywright playwright) => playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+    {
+        ExecutablePath = ChromiumPath,
+        Headless = true,
+        Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+    });
+
+    private static async Task SaveScreenshotAsync(IPage page, string name)
+    {
         var screenshots = Path.Combine(AppContext.BaseDirectory, "screenshots");
         Directory.CreateDirectory(screenshots);
-        var file = Path.Combine(screenshots, "mobilex-page.png");
+        var file = Path.Combine(screenshots, name);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = file, FullPage = true });
         Assert.True(new FileInfo(file).Length > 0);
-        TestContext.Current.AddAttachment("mobilex-page.png", await File.ReadAllBytesAsync(file, TestContext.Current.CancellationToken), "image/png");
+        TestContext.Current.AddAttachment(name, await File.ReadAllBytesAsync(file, TestContext.Current.CancellationToken), "image/png");
     }
 }

@@ -66,9 +66,23 @@ public sealed class ServingFixture : IAsyncLifetime
     /// <summary>Starts (or restarts) one API replica on its fixed port and waits for its /health.</summary>
     public async Task StartApiAsync(string name)
     {
-        var port = ApiPorts[name];
+        _apis[name] = await StartApiProcessAsync(name, ApiPorts[name], settings: null);
+    }
+
+    /// <summary>
+    /// An API replica of its own, outside the gateway and with its own settings (e.g. <c>Api__Lake__MaxObjectBytes</c>),
+    /// on the fixture's servers: for tests that need a fresh replica or other limits. The caller disposes it.
+    /// </summary>
+    public async Task<SoloApi> StartSoloApiAsync(string name, IReadOnlyDictionary<string, string> settings)
+    {
+        var port = FreePort.Next();
+        return new SoloApi(await StartApiProcessAsync(name, port, settings), new Uri($"http://127.0.0.1:{port}"));
+    }
+
+    private async Task<ServerProcess> StartApiProcessAsync(string name, int port, IReadOnlyDictionary<string, string>? settings)
+    {
         var project = Path.Combine(RepositoryPaths.Root, "services", "MobileX.Api");
-        var process = await ServerProcess.StartAsync("dotnet", [BuildOutput("MobileX.Api"), "--contentRoot", project], port, new Dictionary<string, string>
+        var environment = new Dictionary<string, string>
         {
             ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
@@ -79,9 +93,23 @@ public sealed class ServingFixture : IAsyncLifetime
             ["Inference__BaseAddress"] = Inference.BaseAddress.ToString(),
             ["Inference__Timeout"] = "00:00:20",
             ["Logging__LogLevel__Default"] = "Warning",
-        }, TimeSpan.FromSeconds(60));
-        _apis[name] = process;
-        await WaitHealthyAsync(new Uri($"http://127.0.0.1:{port}/health"), process);
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            environment[key] = value;
+        }
+
+        var process = await ServerProcess.StartAsync("dotnet", [BuildOutput("MobileX.Api"), "--contentRoot", project], port, environment, TimeSpan.FromSeconds(60));
+        try
+        {
+            await WaitHealthyAsync(new Uri($"http://127.0.0.1:{port}/health"), process);
+            return process;
+        }
+        catch
+        {
+            await process.DisposeAsync();
+            throw;
+        }
     }
 
     public async Task StopApiAsync(string name)
@@ -196,6 +224,18 @@ public sealed class ServingFixture : IAsyncLifetime
         await Nats.DisposeAsync();
         await S3.DisposeAsync();
     }
+}
+
+/// <summary>An API replica started by one test, reached directly rather than through the gateway.</summary>
+public sealed class SoloApi(ServerProcess process, Uri address) : IAsyncDisposable
+{
+    public Uri Address { get; } = address;
+
+    public ServerProcess Process { get; } = process;
+
+    public HttpClient CreateClient() => new(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = Address };
+
+    public ValueTask DisposeAsync() => Process.DisposeAsync();
 }
 
 [CollectionDefinition(Name)]

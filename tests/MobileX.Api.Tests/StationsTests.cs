@@ -117,6 +117,7 @@ public sealed class StationsTests(ServingFixture fixture)
         }
 
         var seen = new List<string>();
+        var links = new List<JsonElement>();
         string? cursor = null;
         var pages = 0;
         do
@@ -124,6 +125,7 @@ public sealed class StationsTests(ServingFixture fixture)
             var url = $"/api/stations/05/frames?kind=raw&from=2026-01-02T10:00:00Z&to=2026-01-02T12:00:00Z&limit=2" + (cursor is null ? "" : $"&cursor={Uri.EscapeDataString(cursor)}");
             var page = await http.GetFromJsonAsync<JsonElement>(url, ct);
             seen.AddRange(page.GetProperty("frames").EnumerateArray().Select(f => f.GetProperty("key").GetString()!));
+            links.AddRange(page.GetProperty("frames").EnumerateArray().Select(f => f.GetProperty("links")));
             cursor = page.GetProperty("nextCursor").GetString();
             pages++;
         }
@@ -131,6 +133,11 @@ public sealed class StationsTests(ServingFixture fixture)
 
         Assert.Equal(keys, seen);
         Assert.Equal(3, pages);
+        // Every item links its raw frame; nothing was processed, so no bust, sidecar or label.
+        Assert.Equal(keys.Select(k => $"/api/lake/station-05/{k}"), links.Select(l => l.GetProperty("raw").GetString()));
+        Assert.All(links, l => Assert.Equal(JsonValueKind.Null, l.GetProperty("bust").ValueKind));
+        var expected = await File.ReadAllBytesAsync(RepositoryPaths.TestImage("astronaut.png"), ct);
+        Assert.Equal(expected, await http.GetByteArrayAsync(links[0].GetProperty("raw").GetString(), ct));
 
         using var tooWide = await http.GetAsync("/api/stations/05/frames?from=2025-01-01T00:00:00Z&to=2026-01-01T00:00:00Z", ct);
         Assert.Equal(HttpStatusCode.BadRequest, tooWide.StatusCode);

@@ -54,6 +54,8 @@ public sealed class ServerProcess : IAsyncDisposable
         {
             if (process.HasExited)
             {
+                // Waiting for the exit also drains the redirected output, so the message holds the process's last words.
+                await process.WaitForExitAsync();
                 throw new InvalidOperationException($"{fileName} exited with {process.ExitCode} before listening on {readyPort}:\n{server.Output}");
             }
 

@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using MobileX.Api.Avatars;
+using MobileX.Api.Coverage;
 using MobileX.Api.Inference;
+using MobileX.Api.Lake;
 using MobileX.Api.Stations;
 using MobileX.Messaging;
 using MobileX.Resilience;
@@ -11,16 +13,24 @@ namespace MobileX.Api.Extensions;
 /// <summary>DI for the API.</summary>
 public static class ApiExtensions
 {
-    /// <summary>Registers options, NATS, S3, the station directory, the inference client and the avatar workflow.</summary>
+    /// <summary>
+    /// Registers options, NATS, S3, the station directory, lake downloads, the coverage subscription, the inference
+    /// client and the avatar workflow.
+    /// </summary>
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddNatsClient("nats");
         builder.AddNatsJetStream();
-        builder.AddS3Client("minio");
+        // The presigner signs with the store client's own credentials for another endpoint, so it keeps a copy.
+        S3ClientSettings? s3Settings = null;
+        builder.AddS3Client("minio", settings => s3Settings = settings);
+        builder.Services.AddSingleton(new LakeSigningSettings(s3Settings!));
 
         builder.Services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.SectionName).ValidateDataAnnotations().ValidateOnStart()
             .PostConfigure(o => o.InstanceName ??= builder.Configuration["OTEL_SERVICE_NAME"] ?? Environment.MachineName);
         builder.Services.AddOptions<InferenceOptions>().BindConfiguration(InferenceOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<LakeOptions>().BindConfiguration(LakeOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<LakeOptions>, LakeOptionsValidator>();
         builder.Services.AddOptions<StreamOptions>().BindConfiguration(StreamOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         // Start-up retries: the RetryOptions defaults, 200 ms doubling up to 10 s.
         builder.Services.AddRetryOptions(ApiOptions.StartupSectionName);
@@ -30,6 +40,9 @@ public static class ApiExtensions
         builder.Services.AddHostedService(sp => sp.GetRequiredService<StationDirectory>());
         builder.Services.AddHealthChecks().AddCheck<StationDirectoryHealthCheck>("stations");
         builder.Services.AddSingleton<LatestFrameCache>();
+        builder.Services.AddSingleton<LakeStore>();
+        builder.Services.AddSingleton<LatestCoverage>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<LatestCoverage>());
         builder.Services.AddScoped<AvatarService>();
         builder.Services.AddInferenceClient();
 

@@ -3,6 +3,7 @@ using Amazon.S3.Model;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using MobileX.Api.Http;
+using MobileX.Api.Lake;
 using MobileX.Contracts;
 using NATS.Client.Core;
 
@@ -16,7 +17,7 @@ public static class StationsApi
         var api = app.MapGroup("/api/stations").WithTags("Stations");
         api.MapGet("/", ListStations).WithSummary("Every station with its live status");
         api.MapGet("/{id}/frames/latest", GetLatestFrame).WithSummary("The station's latest frame image (kind=processed|raw)");
-        api.MapGet("/{id}/frames", BrowseFrames).WithSummary("Frames in a time range, paged, from the time-partitioned keys");
+        api.MapGet("/{id}/frames", BrowseFrames).WithSummary("Frames in a time range, paged, from the time-partitioned keys, with their download links");
         api.MapGet("/{id}/events", StreamEvents).Produces(StatusCodes.Status200OK, contentType: "text/event-stream").WithSummary("Live frame events as server-sent events");
         return app;
     }
@@ -48,7 +49,14 @@ public static class StationsApi
     /// <summary>One page of frames: keys in time order and the cursor of the next page, null on the last.</summary>
     public sealed record FramePage(StationId StationId, string Kind, string Bucket, IReadOnlyList<FrameEntry> Frames, string? NextCursor);
 
-    public sealed record FrameEntry(string Key, FrameId FrameId, DateTimeOffset CapturedAt, long Bytes);
+    /// <summary>One frame of a page: its key in the page's bucket, and where to download it and what was made of it.</summary>
+    public sealed record FrameEntry(string Key, FrameId FrameId, DateTimeOffset CapturedAt, long Bytes, FrameLinks Links);
+
+    /// <summary>
+    /// <c>/api/lake/...</c> download paths of a frame's objects: the raw frame always, and its bust, lineage sidecar or
+    /// rejection label where the lake holds them (null otherwise, e.g. while the preprocessor has not reached it).
+    /// </summary>
+    public sealed record FrameLinks(string Raw, string? Bust, string? Sidecar, string? RejectionLabel);
 
     internal static async Task<IResult> BrowseFrames(
         string id,
@@ -101,6 +109,7 @@ public static class StationsApi
         }
 
         var frames = new List<FrameEntry>(pageSize);
+        var index = new Dictionary<FrameId, int>(pageSize);
         string? last = null;
         var more = false;
         for (var hour = Truncate(resumeAt); hour < end && !more; hour = hour.AddHours(1))
@@ -126,6 +135,14 @@ public static class StationsApi
 
                 foreach (var o in response.S3Objects ?? [])
                 {
+                    // A processed hour also holds each bust's sidecar (listed right after it) and rejection labels.
+                    if (frameKind == FrameKind.Processed && ObjectKeys.TryParseProcessed(o.Key, out _, out var objectKind, out _, out _, out var ofFrame)
+                        && objectKind == ProcessedObjectKind.Lineage && index.TryGetValue(ofFrame, out var bustAt))
+                    {
+                        frames[bustAt] = frames[bustAt] with { Links = frames[bustAt].Links with { Sidecar = LakeAddress.PathOf(Buckets.Processed, o.Key) } };
+                        continue;
+                    }
+
                     var frameKey = o.Key[prefix.Length..];
                     if (!ObjectKeys.TryParseFrame(frameKey, out var capturedAt, out var frameId) || capturedAt < start || capturedAt >= end)
                     {
@@ -138,7 +155,11 @@ public static class StationsApi
                         break;
                     }
 
-                    frames.Add(new FrameEntry(o.Key, frameId, capturedAt, o.Size ?? 0));
+                    var links = frameKind == FrameKind.Processed
+                        ? new FrameLinks(LakeAddress.PathOf(Buckets.Station(station), frameKey), LakeAddress.PathOf(Buckets.Processed, o.Key), null, null)
+                        : new FrameLinks(LakeAddress.PathOf(bucket, o.Key), null, null, null);
+                    index[frameId] = frames.Count;
+                    frames.Add(new FrameEntry(o.Key, frameId, capturedAt, o.Size ?? 0, links));
                     last = frameKey;
                 }
 
@@ -147,7 +168,72 @@ public static class StationsApi
             while (!more && response.IsTruncated == true);
         }
 
+        if (frameKind == FrameKind.Raw && frames.Count > 0)
+        {
+            await LinkOutcomesAsync(s3, station, frames, index, cancellationToken);
+        }
+
         return TypedResults.Ok(new FramePage(station, frameKind.ToString().ToLowerInvariant(), bucket, frames, more ? last : null));
+    }
+
+    /// <summary>
+    /// Adds to a page of raw frames the busts, sidecars and rejection labels the lake holds for them: one listing of
+    /// the processed mirror from the page's first frame to its last, which holds at most a few objects per frame.
+    /// </summary>
+    private static async Task LinkOutcomesAsync(IAmazonS3 s3, StationId station, List<FrameEntry> frames, Dictionary<FrameId, int> index, CancellationToken cancellationToken)
+    {
+        var first = ObjectKeys.Processed(station, frames[0].Key);
+        var lastSource = frames[^1].Key;
+        var request = new ListObjectsV2Request
+        {
+            BucketName = Buckets.Processed,
+            Prefix = Buckets.Station(station) + "/",
+            // Every object of the first frame sorts after its key without the extension.
+            StartAfter = first[..^ObjectKeys.JpegExtension.Length],
+        };
+        ListObjectsV2Response response;
+        do
+        {
+            try
+            {
+                response = await s3.ListObjectsV2Async(request, cancellationToken);
+            }
+            catch (AmazonS3Exception ex) when (ex.StatusCode == System.Net.HttpStatusCode.NotFound)
+            {
+                return; // Nothing was ever processed.
+            }
+
+            foreach (var o in response.S3Objects ?? [])
+            {
+                if (!ObjectKeys.TryParseProcessed(o.Key, out _, out var kind, out var sourceKey, out _, out var frameId))
+                {
+                    continue;
+                }
+
+                if (string.CompareOrdinal(sourceKey, lastSource) > 0)
+                {
+                    return;
+                }
+
+                if (index.TryGetValue(frameId, out var at))
+                {
+                    var path = LakeAddress.PathOf(Buckets.Processed, o.Key);
+                    var links = frames[at].Links;
+                    frames[at] = frames[at] with
+                    {
+                        Links = kind switch
+                        {
+                            ProcessedObjectKind.Bust => links with { Bust = path },
+                            ProcessedObjectKind.Lineage => links with { Sidecar = path },
+                            _ => links with { RejectionLabel = path },
+                        },
+                    };
+                }
+            }
+
+            request.ContinuationToken = response.NextContinuationToken;
+        }
+        while (response.IsTruncated == true);
     }
 
     /// <summary>Null when <paramref name="id"/> is a station of this fleet and <paramref name="kind"/> a frame kind, else the problem to answer.</summary>

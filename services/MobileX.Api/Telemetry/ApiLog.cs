@@ -25,4 +25,22 @@ internal static partial class ApiLog
 
     [LoggerMessage(3006, LogLevel.Warning, "Publishing AvatarCreated for {AvatarId} failed; the avatar is stored")]
     public static partial void AvatarEventFailed(ILogger logger, Exception exception, AvatarId avatarId);
+
+    [LoggerMessage(3007, LogLevel.Information, "Refused to stream {Bucket}/{Key}: {Bytes} bytes is over Api:Lake:MaxObjectBytes {MaxBytes}")]
+    public static partial void LakeObjectTooLarge(ILogger logger, string bucket, string key, long bytes, long maxBytes);
+
+    [LoggerMessage(3008, LogLevel.Warning, "Download of {Bucket}/{Key} broke off after {SentBytes} of {Bytes} bytes: the store's stream failed")]
+    public static partial void LakeDownloadBroken(ILogger logger, Exception exception, string bucket, string key, long sentBytes, long bytes);
+
+    [LoggerMessage(3009, LogLevel.Debug, "Presigned GET of {Bucket}/{Key} for {Endpoint}, valid until {ExpiresAt}")]
+    public static partial void LakePresigned(ILogger logger, string bucket, string key, Uri endpoint, DateTimeOffset expiresAt);
+
+    [LoggerMessage(3010, LogLevel.Information, "Presigned lake URLs are signed for {Endpoint}")]
+    public static partial void LakeSigningEndpoint(ILogger logger, Uri endpoint);
+
+    [LoggerMessage(3011, LogLevel.Warning, "Ignored a coverage snapshot on {Subject} that is not a valid CoverageTimeline")]
+    public static partial void BadCoverageSnapshot(ILogger logger, Exception exception, string subject);
+
+    [LoggerMessage(3012, LogLevel.Information, "Coverage model reported: {Stations} stations over {Window}, generated at {GeneratedAt}")]
+    public static partial void CoverageFirstSnapshot(ILogger logger, int stations, TimeSpan window, DateTimeOffset generatedAt);
 }

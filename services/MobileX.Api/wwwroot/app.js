@@ -145,5 +145,122 @@ document.getElementById('avatar-form').addEventListener('submit', async (event) 
   }
 });
 
+// Coverage: one row per station, its segments laid over the model's window (windowStart .. generatedAt).
+const coverageBox = document.getElementById('coverage');
+const coverageStatus = document.getElementById('coverage-status');
+const coverageRows = new Map();
+// Only known states become class names; anything newer is drawn as "unknown" rather than trusted as markup.
+const COVERAGE_STATES = new Set(['seen', 'empty', 'blind']);
+const COVERAGE_REFRESH_MS = 3000;
+
+function clock(ms) {
+  return new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+}
+
+function coverageRow(stationId) {
+  let row = coverageRows.get(stationId);
+  if (!row) {
+    row = document.createElement('div');
+    row.className = 'coverage-row';
+    row.dataset.station = stationId;
+    const label = document.createElement('span');
+    label.className = 'label';
+    label.textContent = `Station ${stationId}`;
+    const bar = document.createElement('div');
+    bar.className = 'bar';
+    // The bar is one picture to assistive technology; its label says what the colours say.
+    bar.setAttribute('role', 'img');
+    const now = document.createElement('span');
+    now.className = 'now';
+    row.append(label, bar, now);
+    coverageRows.set(stationId, row);
+  }
+  return row;
+}
+
+function clearCoverage() {
+  coverageRows.clear();
+  coverageBox.replaceChildren();
+}
+
+function renderCoverage(report) {
+  const start = Date.parse(report.windowStart);
+  const end = Date.parse(report.generatedAt);
+  const span = Math.max(end - start, 1);
+  const reported = new Set();
+  for (const station of report.stations) {
+    const id = station.stationId;
+    reported.add(id);
+    const row = coverageRow(id);
+    const bar = row.querySelector('.bar');
+    const totals = { seen: 0, empty: 0, blind: 0 };
+    const segments = document.createDocumentFragment();
+    for (const segment of station.segments) {
+      const from = Math.max(Date.parse(segment.from), start);
+      const to = Math.min(Date.parse(segment.to), end);
+      if (!(to > from)) continue;
+      const state = COVERAGE_STATES.has(segment.state) ? segment.state : 'unknown';
+      const part = document.createElement('div');
+      part.className = `segment ${state}`;
+      part.dataset.state = state;
+      part.style.left = `${((from - start) / span) * 100}%`;
+      part.style.width = `${((to - from) / span) * 100}%`;
+      part.title = `${segment.state} ${clock(from)}–${clock(to)}: ${segment.processed} processed, ${segment.rejected} rejected`;
+      segments.appendChild(part);
+      if (state in totals) totals[state] += to - from;
+    }
+    bar.replaceChildren(segments);
+    const summary = Object.entries(totals)
+      .filter(([, ms]) => ms > 0)
+      .map(([state, ms]) => `${state} ${Math.round((ms / span) * 100)}%`)
+      .join(', ');
+    bar.setAttribute('aria-label',
+      `Station ${id}, ${clock(start)} to ${clock(end)}: ${summary || 'no segments'}; now ${station.state}`);
+    row.querySelector('.now').textContent = station.state;
+    row.dataset.state = station.state;
+  }
+  for (const id of [...coverageRows.keys()]) {
+    if (!reported.has(id)) coverageRows.delete(id);
+  }
+  const axis = document.createElement('div');
+  axis.className = 'coverage-axis';
+  axis.setAttribute('aria-hidden', 'true');
+  const times = document.createElement('div');
+  times.className = 'span';
+  const first = document.createElement('span');
+  first.textContent = clock(start);
+  const last = document.createElement('span');
+  last.textContent = clock(end);
+  times.append(first, last);
+  axis.append(document.createElement('span'), times, document.createElement('span'));
+  const ordered = [...coverageRows.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, row]) => row);
+  coverageBox.replaceChildren(...ordered, axis);
+
+  coverageStatus.classList.toggle('stale', report.stale);
+  coverageStatus.textContent = report.stale
+    ? `Coverage is stale: the model last reported ${formatSeconds(report.ageSeconds)} ago.`
+    : `Window of ${formatSeconds(span / 1000)}, reported ${formatSeconds(report.ageSeconds)} ago.`;
+}
+
+async function refreshCoverage() {
+  try {
+    const response = await fetch('/api/coverage');
+    if (response.status === 503) {
+      // Nothing is known, so nothing older stays on screen as if it were current.
+      const problem = await response.json().catch(() => ({}));
+      clearCoverage();
+      coverageStatus.classList.remove('stale');
+      coverageStatus.textContent = problem.detail || 'The coverage model has not reported yet.';
+      return;
+    }
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    renderCoverage(await response.json());
+  } catch (error) {
+    coverageStatus.textContent = `Coverage unavailable: ${error.message}`;
+  }
+}
+
 refreshStations();
 setInterval(refreshStations, 2000);
+refreshCoverage();
+setInterval(refreshCoverage, COVERAGE_REFRESH_MS);
