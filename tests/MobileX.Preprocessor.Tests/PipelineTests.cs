@@ -103,7 +103,7 @@ public sealed class PipelineTests(PipelineFixture fixture)
 
     [Theory]
     [MemberData(nameof(BadInputs))]
-    public async Task Bad_input_is_rejected_with_its_reason_and_nothing_is_stored(string reason)
+    public async Task Bad_input_is_rejected_with_its_reason_and_only_its_label_is_stored(string reason)
     {
         var face = TestFrames.FaceJpeg();
         var frame = reason switch
@@ -172,6 +172,20 @@ public sealed class PipelineTests(PipelineFixture fixture)
         Assert.False(string.IsNullOrWhiteSpace(rejected.Detail));
         Assert.False(await Lake.ExistsAsync(Buckets.Processed, ObjectKeys.Processed(Station, frame.Key), Ct));
         Assert.False(await Lake.ExistsAsync(Buckets.Processed, ObjectKeys.Sidecar(ObjectKeys.Processed(Station, frame.Key)), Ct));
+
+        // The outcome is kept in the lake beside the busts, so a history older than the stream still has it.
+        Assert.Equal(Buckets.Processed, rejected.LabelBucket);
+        Assert.Equal(ObjectKeys.RejectionLabel(Station, frame.Key), rejected.LabelKey);
+        var stored = await Lake.S3.GetObjectOrNullAsync(Buckets.Processed, rejected.LabelKey!, Ct);
+        var label = JsonSerializer.Deserialize(stored!.Content.Span, ContractsJsonContext.Default.RejectionLabel)!;
+        Assert.Equal((frame.FrameId, reason, rejected.Detail, frame.Key), (label.FrameId, label.Reason, label.Detail, label.SourceKey));
+        if (reason == RejectionReasons.NoFace)
+        {
+            // Detection ran: the label names the detector and what the gates measured.
+            Assert.NotNull(label.Detector);
+            Assert.True(label.Scores!.ContainsKey("brightness"));
+            Assert.Equal(frame.Sha256, label.SourceSha256);
+        }
     }
 
     private async Task WaitUntilConsumerIdleAsync()

@@ -96,10 +96,13 @@ public sealed class WorkerFailoverTests : IAsyncLifetime
             {
                 Assert.Equal(Subjects.FramesRejected(Station), e.Subject);
                 Assert.False(expectFace[e.FrameId], $"Frame {e.FrameId} had a face but was rejected.");
+                var rejected = JsonSerializer.Deserialize(e.Data, ContractsJsonContext.Default.FrameRejected)!;
+                Assert.Equal(Buckets.Processed, rejected.LabelBucket);
+                expectedKeys.Add(rejected.LabelKey!);
             }
         }
 
-        // The lake holds exactly one crop and one sidecar per processed event, and nothing for rejected frames.
+        // The lake holds exactly one crop and one sidecar per processed event, and one label per rejected frame.
         Assert.Equal(expectedKeys.Order(), processedKeys.Order());
     }
 
