@@ -13,6 +13,18 @@ public sealed class CoverageTimelineBuilder(CoverageOptions options)
     private readonly Lock _lock = new();
     private readonly Dictionary<StationId, StationSlots> _stations = StationId.Range(options.StationCount).ToDictionary(s => s, _ => new StationSlots());
 
+    /// <summary>Forgets every frame: the feed is about to deliver the window again from the lake.</summary>
+    public void Reset()
+    {
+        lock (_lock)
+        {
+            foreach (var station in _stations.Keys.ToList())
+            {
+                _stations[station] = new StationSlots();
+            }
+        }
+    }
+
     public void Observe(StationId station, FrameStage stage, DateTimeOffset capturedAt)
     {
         if (stage == FrameStage.Raw)

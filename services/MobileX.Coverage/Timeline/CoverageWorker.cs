@@ -23,6 +23,8 @@ public sealed class CoverageWorker(FrameFeed feed, CoverageTimelineBuilder timel
         {
             try
             {
+                // Each read starts over from the lake's window (Feeds:Resume is off), so counts start over too.
+                timeline.Reset();
                 await foreach (var frame in feed.ReadAsync(stoppingToken))
                 {
                     // Live frames carry their trace: the model's step shows in the frame's trace from capture on.
