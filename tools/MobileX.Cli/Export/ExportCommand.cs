@@ -1,4 +1,5 @@
 using System.Globalization;
+using MobileX.Cli.Output;
 using MobileX.Cli.CommandLine;
 using MobileX.Cli.Connections;
 
@@ -14,10 +15,10 @@ internal static class ExportCommand
         using var client = s3;
         if (options.To > DateTimeOffset.UtcNow)
         {
-            context.Error.WriteLine($"warning: --to {options.To:O} is in the future; frames stored after this run lists their hour are not exported.");
+            context.Error.WriteLine($"warning: --to {Times.Iso(options.To)} is in the future; frames stored after this run lists their hour are not exported.");
         }
 
-        context.Error.WriteLine($"export {options.Stage.ToString().ToLowerInvariant()} frames of {Stations(options)} in [{options.From:O}, {options.To:O}) from {source} into {options.OutputDirectory}");
+        context.Error.WriteLine($"export {options.Stage.ToString().ToLowerInvariant()} frames of {Stations(options)} in [{Times.Iso(options.From)}, {Times.Iso(options.To)}) from {source} into {options.OutputDirectory}");
         ExportResult result;
         try
         {

@@ -1,3 +1,4 @@
+using MobileX.Cli.Output;
 using MobileX.Cli.CommandLine;
 using MobileX.Contracts;
 using MobileX.Feeds;
@@ -105,7 +106,7 @@ internal sealed record ExportOptions
         var to = args.Time("--to")!.Value;
         if (to <= from)
         {
-            throw new UsageException($"--to ({to:O}) must be after --from ({from:O}): the range is [from, to).");
+            throw new UsageException($"--to ({Times.Iso(to)}) must be after --from ({Times.Iso(from)}): the range is [from, to).");
         }
 
         var formats = ExportFormats.None;

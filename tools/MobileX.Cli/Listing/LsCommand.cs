@@ -40,7 +40,7 @@ internal static class LsCommand
         var to = args.Time("--to");
         if (from is { } f && to is { } t && t <= f)
         {
-            throw new UsageException($"--to ({t:O}) must be after --from ({f:O}): the range is [from, to).");
+            throw new UsageException($"--to ({Times.Iso(t)}) must be after --from ({Times.Iso(f)}): the range is [from, to).");
         }
 
         var limit = args.Int("--limit", int.MaxValue, 1, int.MaxValue);
