@@ -108,16 +108,22 @@ internal sealed class ExportDirectory(ExportOptions options)
         File.Move(temporary, StatePath, overwrite: true);
     }
 
+    /// <summary>Removes the folder where images wait for their shard; empty once every shard is complete.</summary>
+    public void RemoveStaging()
+    {
+        if (Directory.Exists(StagingPath))
+        {
+            Directory.Delete(StagingPath, recursive: true);
+        }
+    }
+
     /// <summary>
     /// Puts the directory back to what <paramref name="state"/> records: partial shards and staged images removed,
     /// shards the state does not list deleted, manifest and metadata truncated to the last complete shard.
     /// </summary>
     public void Recover(ExportState state)
     {
-        if (Directory.Exists(StagingPath))
-        {
-            Directory.Delete(StagingPath, recursive: true);
-        }
+        RemoveStaging();
 
         if (Directory.Exists(WebDatasetPath))
         {

@@ -79,6 +79,8 @@ internal sealed class ExportRunner(IAmazonS3 s3, CliContext context)
         {
             await foreach (var read in reads.Reader.ReadAllAsync(token).ConfigureAwait(false))
             {
+                // ReadAllAsync hands out what is already buffered even once cancelled; stop at the next sample.
+                token.ThrowIfCancellationRequested();
                 Fetched fetched;
                 try
                 {
@@ -118,6 +120,7 @@ internal sealed class ExportRunner(IAmazonS3 s3, CliContext context)
             skipped.AddRange(pendingSkipped);
             state = state with { Shards = [.. shards], Skipped = [.. skipped], Complete = true, CompletedAt = DateTimeOffset.UtcNow };
             directory.Save(state);
+            directory.RemoveStaging();
         }
         catch
         {
