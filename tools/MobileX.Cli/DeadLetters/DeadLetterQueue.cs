@@ -121,7 +121,11 @@ internal sealed class DeadLetterQueue(INatsJSContext js)
 
         var ack = await js.PublishAsync(letter.Subject, Encoding.UTF8.GetBytes(letter.Payload), NatsRawSerializer<byte[]>.Default,
             new NatsJSPubOpts { MsgId = letter.MessageId }, cancellationToken: cancellationToken).ConfigureAwait(false);
-        ack.EnsureSuccess();
+        // Not EnsureSuccess: it throws on a duplicate, which here is an answer to read, not a failure.
+        if (ack.Error is { } error)
+        {
+            throw new NatsJSApiException(error);
+        }
 
         // A duplicate answer carries the sequence of the message already stored under that id: the original itself
         // (still inside the window, so nothing was redriven) or an earlier redrive's copy (so it was).
