@@ -291,25 +291,31 @@ function installPatch() {
   }
   // A temporary can be renamed away (on the thread pool) between a LIST's readdirSync and its statSync, which
   // made s3rver's walk throw ENOENT and the LIST answer 500; a vanished entry is simply not listed.
+  // The entry types come with the directory listing, so only symbolic links (which s3rver follows) are stat'ed: a
+  // LIST walks every file of the prefix for each page, and a stat per file made listing an hour of frames quadratic.
   utils.walk = function* walk(dir, recurseFilter, nested = false) {
-    let names;
+    let entries;
     try {
-      names = nodeFs.readdirSync(dir);
+      entries = nodeFs.readdirSync(dir, { withFileTypes: true });
     } catch (err) {
       if (nested && err.code === 'ENOENT') return;
       throw err;
     }
-    for (const filename of names) {
+    // libuv's scandir sorts the entries by name (strcmp) either way: keys still come out in the order pagination relies on.
+    for (const entry of entries) {
+      const filename = entry.name;
       if (TEMP_NAME.test(filename)) continue;
       const filePath = path.posix.join(dir, filename);
-      let stats;
-      try {
-        stats = nodeFs.statSync(filePath);
-      } catch (err) {
-        if (err.code === 'ENOENT') continue;
-        throw err;
+      let isDirectory = entry.isDirectory();
+      if (entry.isSymbolicLink()) {
+        try {
+          isDirectory = nodeFs.statSync(filePath).isDirectory();
+        } catch (err) {
+          if (err.code === 'ENOENT') continue;
+          throw err;
+        }
       }
-      if (!stats.isDirectory()) {
+      if (!isDirectory) {
         yield filePath;
       } else if (!recurseFilter || recurseFilter(filePath)) {
         yield* walk(filePath, recurseFilter, true);
