@@ -1,4 +1,6 @@
 using System.Globalization;
+using Amazon.Runtime;
+using MobileX.Contracts;
 using MobileX.Cli.Output;
 using MobileX.Cli.CommandLine;
 using MobileX.Cli.Connections;
@@ -18,7 +20,7 @@ internal static class ExportCommand
             context.Error.WriteLine($"warning: --to {Times.Iso(options.To)} is in the future; frames stored after this run lists their hour are not exported.");
         }
 
-        context.Error.WriteLine($"export {options.Stage.ToString().ToLowerInvariant()} frames of {Stations(options)} in [{Times.Iso(options.From)}, {Times.Iso(options.To)}) from {source} into {options.OutputDirectory}");
+        context.Error.WriteLine($"export {options.Stage.Token()} frames of {Stations(options)} in [{Times.Iso(options.From)}, {Times.Iso(options.To)}) from {source} into {options.OutputDirectory}");
         ExportResult result;
         try
         {
@@ -26,9 +28,14 @@ internal static class ExportCommand
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            var state = new ExportDirectory(options).Load();
-            context.Error.WriteLine($"interrupted: {state?.Shards.Count ?? 0} complete shards ({state?.Samples ?? 0} samples) are kept in {options.OutputDirectory}; " +
-                "run the same command again to continue after the last one.");
+            context.Error.WriteLine($"interrupted: {Kept(options)}; run the same command again to continue after the last one.");
+            return 1;
+        }
+        catch (Exception ex) when (ex is AmazonServiceException or HttpRequestException or IOException)
+        {
+            // The lake or the disk failed mid-way: what is complete stays, and the same command picks up from there.
+            context.Error.WriteLine($"mobilex export: {ex.GetType().Name}: {ex.Message}");
+            context.Error.WriteLine($"{Kept(options)}; run the same command again to continue after the last one.");
             return 1;
         }
 
@@ -54,6 +61,12 @@ internal static class ExportCommand
         }
 
         return 0;
+    }
+
+    private static string Kept(ExportOptions options)
+    {
+        var state = new ExportDirectory(options).Load();
+        return $"{state?.Shards.Count ?? 0} complete shards ({state?.Samples ?? 0} samples) are kept in {options.OutputDirectory}";
     }
 
     private static string Stations(ExportOptions options) => options.Selection.Stations.Count == 0
