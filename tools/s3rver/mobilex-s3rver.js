@@ -24,6 +24,7 @@
 const crypto = require('crypto');
 const nodeFs = require('fs');
 const path = require('path');
+const { format } = require('util');
 const { pipeline, Transform } = require('stream');
 const fs = require('fs-extra');
 const { pick, pickBy } = require('lodash');
@@ -278,6 +279,9 @@ async function quarantine(root, stamp, objectFile, displayName, reason) {
   console.error(`s3rver: quarantined ${displayName} (${reason}) -> ${objectTarget || target}`);
 }
 
+// s3rver's file naming: <key>._S3rver_<resource>.
+const S3RVER_SUFFIX = '%s._S3rver_%s';
+
 function installPatch() {
   const utils = require('s3rver/lib/utils');
   const storeModule = require.resolve('s3rver/lib/stores/filesystem');
@@ -287,25 +291,31 @@ function installPatch() {
   }
   // A temporary can be renamed away (on the thread pool) between a LIST's readdirSync and its statSync, which
   // made s3rver's walk throw ENOENT and the LIST answer 500; a vanished entry is simply not listed.
+  // The entry types come with the directory listing, so only symbolic links (which s3rver follows) are stat'ed: a
+  // LIST walks every file of the prefix for each page, and a stat per file made listing an hour of frames quadratic.
   utils.walk = function* walk(dir, recurseFilter, nested = false) {
-    let names;
+    let entries;
     try {
-      names = nodeFs.readdirSync(dir);
+      entries = nodeFs.readdirSync(dir, { withFileTypes: true });
     } catch (err) {
       if (nested && err.code === 'ENOENT') return;
       throw err;
     }
-    for (const filename of names) {
+    // libuv's scandir sorts the entries by name (strcmp) either way: keys still come out in the order pagination relies on.
+    for (const entry of entries) {
+      const filename = entry.name;
       if (TEMP_NAME.test(filename)) continue;
       const filePath = path.posix.join(dir, filename);
-      let stats;
-      try {
-        stats = nodeFs.statSync(filePath);
-      } catch (err) {
-        if (err.code === 'ENOENT') continue;
-        throw err;
+      let isDirectory = entry.isDirectory();
+      if (entry.isSymbolicLink()) {
+        try {
+          isDirectory = nodeFs.statSync(filePath).isDirectory();
+        } catch (err) {
+          if (err.code === 'ENOENT') continue;
+          throw err;
+        }
       }
-      if (!stats.isDirectory()) {
+      if (!isDirectory) {
         yield filePath;
       } else if (!recurseFilter || recurseFilter(filePath)) {
         yield* walk(filePath, recurseFilter, true);
@@ -313,11 +323,91 @@ function installPatch() {
     }
   };
 
+  // s3rver signs continuation tokens with single DES, which OpenSSL 3 (Node 17+) only has in its legacy provider,
+  // so every truncated LIST (more keys than max-keys: a page of 1000) answered 500. Triple DES with one key three
+  // times is single DES, in the default provider: the same tokens, and pagination works.
+  const originalCipheriv = crypto.createCipheriv;
+  const originalDecipheriv = crypto.createDecipheriv;
+  const tripled = key => Buffer.concat([key, key, key]);
+  crypto.createCipheriv = (algorithm, key, iv, options) =>
+    algorithm === 'des' ? originalCipheriv('des-ede3-cbc', tripled(key), iv, options) : originalCipheriv(algorithm, key, iv, options);
+  crypto.createDecipheriv = (algorithm, key, iv, options) =>
+    algorithm === 'des' ? originalDecipheriv('des-ede3-cbc', tripled(key), iv, options) : originalDecipheriv(algorithm, key, iv, options);
+
   const FilesystemStore = require('s3rver/lib/stores/filesystem');
   const S3Object = require('s3rver/lib/models/object');
   const S3Error = require('s3rver/lib/models/error');
   const proto = FilesystemStore.prototype;
   const originalDeleteObject = proto.deleteObject;
+
+  // s3rver's own listObjects, except which directories a delimited LIST descends into. s3rver never went more than
+  // one directory below the prefix, so "2026/" of a key 2026/12/01/14/x.jpg was never found: a LIST of the bucket
+  // root with delimiter "/" came back empty. A directory is now skipped only once the common prefix that covers it
+  // is known, so every common prefix is found with one object each.
+  proto.listObjects = async function listObjects(bucket, options) {
+    const { delimiter = '', startAfter = '', prefix = '', maxKeys = Infinity } = options;
+    const bucketPath = this.getBucketPath(bucket);
+    const delimiterEnc = FilesystemStore.encodeKeyPath(delimiter);
+    const startAfterPath = [bucketPath, FilesystemStore.encodeKeyPath(startAfter)].join('/');
+    const prefixPath = [bucketPath, FilesystemStore.encodeKeyPath(prefix)].join('/');
+    const commonPrefixes = new Set();
+
+    // Called lazily while the walk is consumed below, so it sees the prefixes found so far.
+    const it = utils.walk(bucketPath, dirPath => {
+      if (dirPath < startAfterPath && startAfterPath.indexOf(dirPath) === -1) {
+        return false;
+      }
+      if (dirPath.startsWith(prefixPath)) {
+        const rest = dirPath.slice(prefixPath.length);
+        const idx = delimiterEnc ? rest.indexOf(delimiterEnc) : -1;
+        if (idx !== -1 && commonPrefixes.has(prefix + FilesystemStore.decodeKeyPath(rest.slice(0, idx)) + delimiter)) {
+          return false;
+        }
+      } else if (!prefixPath.startsWith(dirPath)) {
+        return false;
+      }
+      return true;
+    });
+
+    const objectSuffix = format(S3RVER_SUFFIX, '', 'object');
+    const keys = [];
+    let isTruncated = false;
+    for (const keyPath of it) {
+      if (!keyPath.endsWith(objectSuffix)) continue;
+      const key = FilesystemStore.decodeKeyPath(keyPath.slice(bucketPath.length + 1, -objectSuffix.length));
+      if (key <= startAfter || !key.startsWith(prefix)) continue;
+      if (delimiter) {
+        const idx = key.slice(prefix.length).indexOf(delimiter);
+        if (idx !== -1) {
+          commonPrefixes.add(key.slice(0, prefix.length + idx + 1));
+          continue;
+        }
+      }
+      if (keys.length < maxKeys) {
+        keys.push(key);
+      } else {
+        isTruncated = true;
+        break;
+      }
+    }
+
+    const metadataArr = await Promise.all(
+      keys.map(key =>
+        this.getMetadata(bucket, key).catch(err => {
+          if (err.code === 'ENOENT') return undefined;
+          throw err;
+        }),
+      ),
+    );
+    return {
+      objects: keys
+        .map((key, i) => [key, metadataArr[i]])
+        .filter(([, metadata]) => metadata !== undefined)
+        .map(([key, metadata]) => new S3Object(bucket, key, null, metadata)),
+      commonPrefixes: [...commonPrefixes].sort(),
+      isTruncated,
+    };
+  };
 
   function paths(store, bucket, key) {
     return {

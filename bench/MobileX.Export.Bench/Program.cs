@@ -1,0 +1,3 @@
+using MobileX.Export.Bench;
+
+return await ExportThroughputBench.RunAsync(BenchSettings.Parse(args));
