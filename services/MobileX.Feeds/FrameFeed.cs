@@ -254,7 +254,7 @@ public sealed class FrameFeed
         {
             var ack = await _js.PublishAsync(Subjects.DeadLetterModel(Model), letter, ContractSerializers.For<DeadLetter>(),
                 new NatsJSPubOpts { MsgId = MessageIds.DeadLetter(consumer, sequence) }, cancellationToken: cancellationToken).ConfigureAwait(false);
-            ack.EnsureSuccess();
+            ack.EnsureStored();
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

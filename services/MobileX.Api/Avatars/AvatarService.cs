@@ -85,7 +85,7 @@ public sealed class AvatarService(
         {
             var ack = await js.PublishAsync(Subjects.AvatarsCreated, created, ContractSerializers.For<AvatarCreated>(),
                 new NatsJSPubOpts { MsgId = MessageIds.AvatarCreated(avatarId), RetryAttempts = 3 }, cancellationToken: cancellationToken);
-            ack.EnsureSuccess();
+            ack.EnsureStored();
         }
         catch (Exception ex) when (ex is NATS.Client.Core.NatsException or NatsJSException)
         {

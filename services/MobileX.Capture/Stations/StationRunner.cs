@@ -209,7 +209,7 @@ internal sealed class StationRunner
 
         var ack = await _js.PublishAsync(_subject, frame.Event, Serializer,
             new NatsJSPubOpts { MsgId = frame.Event.FrameId.ToString() }, headers, cancellationToken).ConfigureAwait(false);
-        ack.EnsureSuccess();
+        ack.EnsureStored();
     }
 
     /// <summary>Runs <paramref name="action"/> through the station's retry pipeline until it succeeds or delivery is cancelled.</summary>

@@ -174,7 +174,7 @@ public sealed class FrameHandler(IAmazonS3 s3, INatsJSContext js, PreprocessorTe
     {
         // A duplicate ack means an earlier delivery already announced this frame: the stream keeps that one event.
         var ack = await js.PublishAsync(subject, message, ContractSerializers.For<T>(), new NatsJSPubOpts { MsgId = messageId }, cancellationToken: cancellationToken);
-        ack.EnsureSuccess();
+        ack.EnsureStored();
     }
 
     private StageScope Stage(string stage) => new(telemetry, stage, time);

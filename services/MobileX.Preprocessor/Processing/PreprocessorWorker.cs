@@ -170,7 +170,7 @@ public sealed class PreprocessorWorker(
             msg.Data is { } data ? Encoding.UTF8.GetString(data) : string.Empty, time.GetUtcNow());
         var ack = await js.PublishAsync(Subjects.DeadLetterPreprocessor, letter, ContractSerializers.For<DeadLetter>(),
             new NatsJSPubOpts { MsgId = MessageIds.DeadLetter(_options.ConsumerName, sequence) }, cancellationToken: cancellationToken);
-        ack.EnsureSuccess();
+        ack.EnsureStored();
         // Terminate only once the dead letter is stored, so the message is never in neither place.
         await msg.AckTerminateAsync(cancellationToken: cancellationToken);
         telemetry.DeadLettered();
