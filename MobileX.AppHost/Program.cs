@@ -5,6 +5,7 @@ using MobileX.Hosting.Infrastructure;
 using MobileX.Hosting.Kubernetes;
 using MobileX.Hosting.Minio;
 using MobileX.Hosting.Nats;
+using MobileX.Hosting.Services;
 
 var builder = DistributedApplication.CreateBuilder(args);
 
