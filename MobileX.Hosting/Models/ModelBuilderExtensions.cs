@@ -51,8 +51,8 @@ public static class ModelBuilderExtensions
                 $"AddModel(\"{name}\"): '{name}' is not a model name. Use 2 to 32 lower-case letters, digits and dashes, starting with a letter; it names the model's NATS user, subjects, consumer and checkpoint.");
         }
 
-        var nats = builder.CreateResourceBuilder(Single<INatsServerResource>(builder, model, "NATS server", "builder.AddNats(\"nats\")"));
-        var minio = builder.CreateResourceBuilder(Single<IMinioResource>(builder, model, "S3 server", "builder.AddMinio(\"minio\")"));
+        var nats = builder.CreateResourceBuilder(Single<INatsServerResource>(builder, model, "a NATS server", "builder.AddNats(\"nats\")"));
+        var minio = builder.CreateResourceBuilder(Single<IMinioResource>(builder, model, "an S3 server", "builder.AddMinio(\"minio\")"));
 
         var natsPassword = ParameterResourceBuilderExtensions.CreateDefaultPasswordParameter(builder, $"{nats.Resource.Name}-model-{model}-password", special: false);
         var annotation = new ModelAnnotation(model, nats, natsPassword);
@@ -160,9 +160,9 @@ public static class ModelBuilderExtensions
         {
             1 => found[0],
             0 => throw new DistributedApplicationException(
-                $"AddModel(\"{model}\") needs a {what}, and the app model has none: add one ({howToAdd}) before the model."),
+                $"AddModel(\"{model}\") needs {what}, and the app model has none: add one ({howToAdd}) before the model."),
             _ => throw new DistributedApplicationException(
-                $"AddModel(\"{model}\") needs exactly one {what}, and the app model has {found.Count} ({string.Join(", ", found.Select(r => r.Name))})."),
+                $"AddModel(\"{model}\") needs exactly one {what[(what.IndexOf(' ') + 1)..]}, and the app model has {found.Count} ({string.Join(", ", found.Select(r => r.Name))})."),
         };
     }
 }
