@@ -1,3 +1,6 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using MobileX.Contracts;
 using MobileX.Hosting.Minio;
 using MobileX.Hosting.Models;
@@ -137,6 +140,49 @@ public sealed class ModelHostingTests : IDisposable
         Assert.DoesNotContain(builder.Resources, r => r.IsContainer());
         Assert.DoesNotContain(builder.Resources, r => r.Name == MinioModelUser.ResourceName(ModelName.Coverage));
         Assert.DoesNotContain(model.Resource.Annotations.OfType<WaitAnnotation>(), w => w.WaitType == WaitType.WaitForCompletion);
+    }
+
+    [Fact]
+    public async Task On_s3rver_the_start_log_says_once_that_nothing_is_enforced_and_what_minio_would_give()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        // Paths that satisfy Aspire's own start handlers; nothing is launched, only the start event is raised.
+        var builder = Builder("Local", "DcpPublisher:CliPath=/bin/true", $"DcpPublisher:DashboardPath={_state}");
+        var log = new CapturingLoggerProvider();
+        builder.Services.AddSingleton<ILoggerProvider>(log);
+        builder.AddNats("nats");
+        builder.AddMinio("minio");
+        builder.AddModel<CoverageProject>("coverage").ConsumesFrames(FrameStage.Processed);
+        await using var app = builder.Build();
+
+        await app.Services.GetRequiredService<Aspire.Hosting.Eventing.IDistributedApplicationEventing>()
+            .PublishAsync(new BeforeStartEvent(app.Services, app.Services.GetRequiredService<DistributedApplicationModel>()), ct);
+
+        var line = Assert.Single(log.Entries, e => e.EventId == 6102);
+        Assert.Equal("MobileX.Hosting", line.Category);
+        Assert.Contains("s3rver enforces no access policy", line.Message, StringComparison.Ordinal);
+        Assert.Contains("read-only user model-coverage", line.Message, StringComparison.Ordinal);
+    }
+
+    private sealed class CapturingLoggerProvider : ILoggerProvider
+    {
+        public ConcurrentQueue<(string Category, int EventId, string Message)> Entries { get; } = new();
+
+        public ILogger CreateLogger(string categoryName) => new Logger(categoryName, Entries);
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class Logger(string category, ConcurrentQueue<(string, int, string)> entries) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => true;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+                entries.Enqueue((category, eventId.Id, formatter(state, exception)));
+        }
     }
 
     [Fact]
