@@ -12,27 +12,39 @@ public static class ModelPermissions
 {
     /// <summary>
     /// The model's NATS user <c>model-&lt;name&gt;</c>. Every JetStream API subject is named with the model's stream,
-    /// consumer or bucket, so it cannot read another model's consumer or checkpoint, nor create a consumer of another
-    /// name; replies reach it on its own inbox prefix (<see cref="ModelName.InboxPrefix"/>), which no other user may read.
+    /// consumers (<see cref="ConsumerNames"/>) or bucket, so it cannot read another model's consumer or checkpoint, nor
+    /// create a consumer of another name; replies reach it on its own inbox prefix (<see cref="ModelName.InboxPrefix"/>), which no other user may read.
     /// </summary>
     public static NatsUser NatsUser(ModelName model, IEnumerable<FrameStage> stages)
     {
         ArgumentNullException.ThrowIfNull(stages);
         var stream = Streams.Frames;
-        var consumer = model.DurableConsumer;
+        var consumed = Stages(stages).ToList();
         var kv = $"KV_{model.CheckpointBucket}";
-        string[] publish =
-        [
+        var publish = new List<string>
+        {
             Subjects.ModelPublishScope(model),
+            // Frame events its feed cannot read go to the EVENTS stream, under its own dead-letter subject.
+            Subjects.DeadLetterModel(model),
             $"$JS.API.STREAM.INFO.{stream}",
-            $"$JS.API.CONSUMER.INFO.{stream}.{consumer}",
-            // 2.9+ servers name the consumer (and its filter) in the subject; older ones take the durable form.
-            $"$JS.API.CONSUMER.CREATE.{stream}.{consumer}",
-            $"$JS.API.CONSUMER.CREATE.{stream}.{consumer}.>",
-            $"$JS.API.CONSUMER.DURABLE.CREATE.{stream}.{consumer}",
-            $"$JS.API.CONSUMER.DELETE.{stream}.{consumer}",
-            $"$JS.API.CONSUMER.MSG.NEXT.{stream}.{consumer}",
-            $"$JS.ACK.{stream}.{consumer}.>",
+        };
+        foreach (var consumer in ConsumerNames(model, consumed))
+        {
+            publish.AddRange(
+            [
+                $"$JS.API.CONSUMER.INFO.{stream}.{consumer}",
+                // 2.9+ servers take the consumer (and its filter) in the subject; the plain and durable forms stay for other clients.
+                $"$JS.API.CONSUMER.CREATE.{stream}.{consumer}",
+                $"$JS.API.CONSUMER.CREATE.{stream}.{consumer}.>",
+                $"$JS.API.CONSUMER.DURABLE.CREATE.{stream}.{consumer}",
+                $"$JS.API.CONSUMER.DELETE.{stream}.{consumer}",
+                $"$JS.API.CONSUMER.MSG.NEXT.{stream}.{consumer}",
+                $"$JS.ACK.{stream}.{consumer}.>",
+            ]);
+        }
+
+        publish.AddRange(
+        [
             // The checkpoint bucket: NATS.Net's KV context creates or updates its stream, reads keys with direct gets.
             $"$JS.API.STREAM.CREATE.{kv}",
             $"$JS.API.STREAM.UPDATE.{kv}",
@@ -42,13 +54,20 @@ public static class ModelPermissions
             $"$JS.API.DIRECT.GET.{kv}.>",
             $"$JS.API.STREAM.MSG.GET.{kv}",
             $"$KV.{model.CheckpointBucket}.>",
-        ];
-        string[] subscribe = [model.InboxPrefix + ".>", .. Stages(stages).Select(Subjects.AllStations)];
+        ]);
+        string[] subscribe = [model.InboxPrefix + ".>", .. consumed.Select(Subjects.AllStations)];
         return new NatsUser(model.NatsUser, NatsAuthorizationConfig.PasswordVariable(model.NatsUser), new NatsPermissions(publish, subscribe));
     }
 
     /// <summary>Every station's raw bucket (<see cref="Buckets.Station"/> names them <c>station-NN</c>).</summary>
     public const string AllStationBuckets = "station-*";
+
+    /// <summary>
+    /// The durable consumers a model may keep on <c>FRAMES</c>: <see cref="ModelName.DurableConsumer"/> and one per
+    /// stage it consumes (<see cref="ModelName.StageConsumer"/>, what the model kit creates); no other name.
+    /// </summary>
+    public static IReadOnlyList<string> ConsumerNames(ModelName model, IEnumerable<FrameStage> stages) =>
+        [model.DurableConsumer, .. Stages(stages).Select(model.StageConsumer)];
 
     /// <summary>The model's MinIO user: <c>model-&lt;name&gt;</c>, like its NATS user.</summary>
     public static string S3User(ModelName model) => model.NatsUser;

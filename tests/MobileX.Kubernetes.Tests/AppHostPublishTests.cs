@@ -46,7 +46,9 @@ public sealed class AppHostPublishTests(AppHostPublishFixture fixture) : Publish
         // The coverage model's user: its password from its own Secret, the one the model's Deployment reads too.
         var model = Assert.Single(file.Split('\n'), l => l.Contains("user: \"model-coverage\"", StringComparison.Ordinal));
         Assert.Contains("password: $MODEL_COVERAGE_PASSWORD", model);
-        Assert.Contains("\"$JS.API.CONSUMER.MSG.NEXT.FRAMES.model-coverage\"", model);
+        Assert.Contains("\"$JS.API.CONSUMER.MSG.NEXT.FRAMES.model-coverage-processed\"", model);
+        Assert.Contains("\"$JS.API.CONSUMER.MSG.NEXT.FRAMES.model-coverage-rejected\"", model);
+        Assert.DoesNotContain("model-coverage-raw", model);
         Assert.Contains("subscribe: { allow: [\"_INBOX_model-coverage.>\", \"mobilex.stations.*.frames.processed\", \"mobilex.stations.*.frames.rejected\"] }", model);
         var password = Assert.Single(container.Env, e => e.Name == "MODEL_COVERAGE_PASSWORD");
         Assert.Equal("\"$(MOBILEX_SECRET_NATS_MODEL_COVERAGE_PASSWORD)\"", password.Value);

@@ -80,6 +80,9 @@ public sealed class ModelHostingTests : IDisposable
         Assert.Contains("subscribe: { allow: [\"_INBOX_model-coverage.>\", \"mobilex.stations.*.frames.processed\", \"mobilex.stations.*.frames.rejected\"] }", line);
         Assert.Contains("\"mobilex.models.coverage.>\"", line);
         Assert.DoesNotContain("frames.raw", line);
+        Assert.Contains("\"$JS.API.CONSUMER.CREATE.FRAMES.model-coverage-processed.>\"", line);
+        Assert.Contains("\"$JS.API.CONSUMER.CREATE.FRAMES.model-coverage-rejected.>\"", line);
+        Assert.DoesNotContain("model-coverage-raw", line);
         Assert.Contains("station-02", config);
         Assert.DoesNotContain(modelPassword, config);
     }

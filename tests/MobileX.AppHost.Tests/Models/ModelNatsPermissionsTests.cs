@@ -37,9 +37,10 @@ public sealed class ModelNatsPermissionsTests(ModelNatsServerFixture server)
 
         // What a model kit does first: wait for the stream, then create or update its own durable consumer.
         await js.GetStreamAsync(Streams.Frames, cancellationToken: ct);
-        var consumer = await js.CreateOrUpdateConsumerAsync(Streams.Frames, new ConsumerConfig(Coverage.DurableConsumer)
+        var name = Coverage.StageConsumer(FrameStage.Processed);
+        var consumer = await js.CreateOrUpdateConsumerAsync(Streams.Frames, new ConsumerConfig(name)
         {
-            DurableName = Coverage.DurableConsumer,
+            DurableName = name,
             FilterSubject = Subjects.AllStations(FrameStage.Processed),
             AckPolicy = ConsumerConfigAckPolicy.Explicit,
             // From this test's frame: other tests of the collection publish on the same stream.
@@ -54,7 +55,7 @@ public sealed class ModelNatsPermissionsTests(ModelNatsServerFixture server)
         await message.AckAsync(cancellationToken: ct);
 
         // The ack reached the server: the consumer's ack floor moves past the message (read back as the model).
-        var acknowledged = await js.GetConsumerAsync(Streams.Frames, Coverage.DurableConsumer, ct);
+        var acknowledged = await js.GetConsumerAsync(Streams.Frames, name, ct);
         for (var i = 0; i < 100 && acknowledged.Info.AckFloor.StreamSeq < published.Seq; i++)
         {
             await Task.Delay(20, ct);
@@ -80,6 +81,13 @@ public sealed class ModelNatsPermissionsTests(ModelNatsServerFixture server)
         receive.CancelAfter(TimeSpan.FromSeconds(5));
         Assert.Equal("snapshot", (await watch.Msgs.ReadAsync(receive.Token)).Data);
 
+        // A frame event it cannot read goes to its own dead-letter subject, kept by EVENTS.
+        await StreamProvisioning.EnsureAsync(adminJs, StreamProvisioning.EventsStream(new StreamOptions()), ct);
+        (await js.PublishAsync(Subjects.DeadLetterModel(Coverage), "unreadable", cancellationToken: ct)).EnsureSuccess();
+
+        // A fresh start removes its consumer, to create it again at a new hand-over.
+        await js.DeleteConsumerAsync(Streams.Frames, name, ct);
+
         await model.Connection.PingAsync(ct);
         Assert.Empty(model.Errors);
     }
@@ -96,12 +104,15 @@ public sealed class ModelNatsPermissionsTests(ModelNatsServerFixture server)
         await model.Connection.ConnectAsync();
         var forgedFrame = Subjects.FramesProcessed(Station01);
         var forgedEvent = $"{Subjects.ModelPrefix(Other)}.timeline";
+        var forgedLetter = Subjects.DeadLetterModel(Other);
         await model.Connection.PublishAsync(forgedFrame, "forged", cancellationToken: ct);
         await model.Connection.PublishAsync(forgedEvent, "forged", cancellationToken: ct);
+        await model.Connection.PublishAsync(forgedLetter, "forged", cancellationToken: ct);
         await model.Connection.PublishAsync($"{Subjects.ModelPrefix(Coverage)}.timeline", "own", cancellationToken: ct);
 
         await model.ViolationAsync("Publish", forgedFrame, ct);
         await model.ViolationAsync("Publish", forgedEvent, ct);
+        await model.ViolationAsync("Publish", forgedLetter, ct);
 
         // The own event was sent last on the same connection: had a forged one passed, it would have come first.
         using var receive = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -109,8 +120,11 @@ public sealed class ModelNatsPermissionsTests(ModelNatsServerFixture server)
         Assert.Equal("own", (await watch.Msgs.ReadAsync(receive.Token)).Data);
     }
 
-    [Fact]
-    public async Task The_model_cannot_create_a_consumer_under_another_name()
+    /// <param name="other">Whose consumer: another model's, or the model's own name for a stage it does not consume.</param>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task The_model_cannot_create_a_consumer_under_another_name(bool other)
     {
         var ct = TestContext.Current.CancellationToken;
         await using var admin = server.ConnectAdmin();
@@ -120,12 +134,12 @@ public sealed class ModelNatsPermissionsTests(ModelNatsServerFixture server)
         await using var model = server.ConnectModel(Coverage);
         await model.Connection.ConnectAsync();
         var js = model.Connection.CreateJetStreamContext();
-        var foreign = Other.DurableConsumer;
+        var foreign = other ? Other.StageConsumer(FrameStage.Raw) : Coverage.StageConsumer(FrameStage.Raw);
 
         await Assert.ThrowsAnyAsync<NatsException>(async () => await js.CreateOrUpdateConsumerAsync(Streams.Frames, new ConsumerConfig(foreign)
         {
             DurableName = foreign,
-            FilterSubject = Subjects.AllStations(FrameStage.Processed),
+            FilterSubject = Subjects.AllStations(FrameStage.Raw),
             AckPolicy = ConsumerConfigAckPolicy.Explicit,
         }, ct));
 
