@@ -4,7 +4,9 @@ using MobileX.Contracts;
 using MobileX.Hosting.Infrastructure;
 using MobileX.Hosting.Kubernetes;
 using MobileX.Hosting.Minio;
+using MobileX.Hosting.Models;
 using MobileX.Hosting.Nats;
+using MobileX.Hosting.Services;
 
 var builder = DistributedApplication.CreateBuilder(args);
 
@@ -45,6 +47,9 @@ builder.AddService<Projects.MobileX_Preprocessor>("preprocessor")
     .WithReference(minio).WaitFor(minio)
     .WithHorizontalAutoscaler()
     .WithKedaJetStreamScaler(nats, Streams.Frames, consumer: "preprocessor");
+
+// Models reuse the pipeline with identities of their own; coverage reads the outcomes, never a raw frame (docs/architecture.md).
+builder.AddModel<Projects.MobileX_Coverage>("coverage").ConsumesFrames(FrameStage.Processed, FrameStage.Rejected);
 
 // Serving: img2img behind one internal API (local CPU stylizer by default, docs/inference.md), then API replicas
 // behind the YARP gateway, the only public entry point (docs/serving.md).

@@ -28,7 +28,16 @@ public sealed class KubernetesWorkloadAnnotation : IResourceAnnotation
 
     /// <summary>Lets a StatefulSet run as a cluster of peers when values.yaml turns <c>&lt;name&gt;.cluster.enabled</c> on.</summary>
     public KubernetesCluster? Cluster { get; set; }
+
+    /// <summary>A container that runs to completion (a set-up step): a Job instead of a Deployment.</summary>
+    public KubernetesJob? Job { get; set; }
 }
+
+/// <summary>
+/// A batch/v1 Job whose pod restarts on failure until it succeeds, at most <paramref name="BackoffLimit"/> times
+/// (values.yaml <c>jobs.&lt;name&gt;.backoffLimit</c>). Its work must be idempotent: a pod may run it more than once.
+/// </summary>
+public sealed record KubernetesJob(int BackoffLimit = 6);
 
 /// <summary>A CPU HorizontalPodAutoscaler; min defaults to the model's replicas, max to three times that.</summary>
 public sealed record KubernetesAutoscaling(int? MinReplicas = null, int? MaxReplicas = null, int TargetCpuUtilization = 70);

@@ -26,6 +26,16 @@ public static class KubernetesWorkloadExtensions
     public static IResourceBuilder<T> WithKubernetesProbes<T>(this IResourceBuilder<T> builder, string endpointName, string readinessPath, string livenessPath) where T : IResource =>
         builder.ConfigureKubernetes(w => w.Probes = new KubernetesProbes(endpointName, readinessPath, livenessPath));
 
+    /// <summary>
+    /// Publishes a container that runs to completion, such as a provisioning step, as a Job (restartPolicy
+    /// OnFailure, <paramref name="backoffLimit"/> retries) instead of a Deployment that would restart it for ever.
+    /// </summary>
+    public static IResourceBuilder<T> AsKubernetesJob<T>(this IResourceBuilder<T> builder, int backoffLimit = 6) where T : ContainerResource
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(backoffLimit);
+        return builder.ConfigureKubernetes(w => w.Job = new KubernetesJob(backoffLimit));
+    }
+
     /// <summary>Changes one part of the resource's <see cref="KubernetesWorkloadAnnotation"/>, adding it on first use.</summary>
     public static IResourceBuilder<T> ConfigureKubernetes<T>(this IResourceBuilder<T> builder, Action<KubernetesWorkloadAnnotation> configure) where T : IResource
     {

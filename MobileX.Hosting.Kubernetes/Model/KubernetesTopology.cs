@@ -14,6 +14,9 @@ public enum WorkloadKind
 
     /// <summary>A container with a connection string or a volume: a StatefulSet with PersistentVolumeClaims.</summary>
     StatefulContainer,
+
+    /// <summary>A container that runs to completion (<see cref="KubernetesWorkloadExtensions.AsKubernetesJob"/>): a Job.</summary>
+    Job,
 }
 
 /// <summary>One resource of the app model that becomes a workload.</summary>
@@ -56,7 +59,10 @@ public sealed class KubernetesTopology
             {
                 var stateful = resource is IResourceWithConnectionString
                     || container.TryGetAnnotationsOfType<ContainerMountAnnotation>(out var mounts) && mounts.Any(m => m.Type == ContainerMountType.Volume);
-                _workloads[resource] = new Workload(resource, stateful ? WorkloadKind.StatefulContainer : WorkloadKind.Container, replicas, ContainerPorts(container));
+                var kind = container.KubernetesOptions().Job is not null ? WorkloadKind.Job
+                    : stateful ? WorkloadKind.StatefulContainer
+                    : WorkloadKind.Container;
+                _workloads[resource] = new Workload(resource, kind, replicas, ContainerPorts(container));
             }
         }
     }

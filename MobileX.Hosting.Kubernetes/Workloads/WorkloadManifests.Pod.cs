@@ -70,6 +70,8 @@ public sealed partial class WorkloadManifests
         {
             Name = Name,
             Image = Image(scope),
+            // The image's entrypoint, replaced when the model sets one (a shell for a set-up script).
+            Command = Workload.Resource is ContainerResource { Entrypoint: { Length: > 0 } entrypoint } ? [entrypoint] : null,
             ImagePullPolicy = scope.Text("images.pullPolicy", "IfNotPresent"),
             Args = args.Count > 0 ? args : null,
             Ports = ports.Count > 0 ? ports : null,
@@ -148,6 +150,12 @@ public sealed partial class WorkloadManifests
 
     private (V1Probe? Readiness, V1Probe? Liveness) Probes()
     {
+        if (Workload.Kind == WorkloadKind.Job)
+        {
+            // A step that runs to completion serves nothing to probe; its exit code is its health.
+            return (null, null);
+        }
+
         var http = Options.Probes
             ?? (Workload.Kind == WorkloadKind.Project && Workload.Ports.Count > 0 ? new KubernetesProbes(Workload.Ports[0].Name, "/health", "/alive") : null);
         if (http is not null)

@@ -32,6 +32,13 @@ public sealed partial class WorkloadManifests(
             yield return new ManifestFile(Name, "files.yaml", scope => [FilesConfigMap(scope)]);
         }
 
+        if (Workload.Kind == WorkloadKind.Job)
+        {
+            // A step that runs once has nothing to serve or scale.
+            yield return new ManifestFile(Name, "job.yaml", scope => [Job(scope, Options.Job!)]);
+            yield break;
+        }
+
         if (Workload.Kind == WorkloadKind.StatefulContainer)
         {
             yield return Options.Cluster is { } cluster
@@ -127,6 +134,27 @@ public sealed partial class WorkloadManifests(
             Template = PodTemplate(scope, clustered: false),
         },
     };
+
+    /// <summary>
+    /// A Job is immutable once created: a changed one must be deleted before it is applied again. Its pod restarts
+    /// until the step succeeds (for example until the server it sets up answers), within the backoff limit.
+    /// </summary>
+    private V1Job Job(HelmScope scope, KubernetesJob job)
+    {
+        var template = PodTemplate(scope, clustered: false);
+        template.Spec.RestartPolicy = "OnFailure";
+        return new V1Job
+        {
+            ApiVersion = "batch/v1",
+            Kind = "Job",
+            Metadata = metadata.For(scope, Name, Name),
+            Spec = new V1JobSpec
+            {
+                BackoffLimit = scope.Number($"jobs.{Key}.backoffLimit", job.BackoffLimit),
+                Template = template,
+            },
+        };
+    }
 
     private V1StatefulSet StatefulSet(HelmScope scope, bool clustered)
     {

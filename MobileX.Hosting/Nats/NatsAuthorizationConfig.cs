@@ -3,12 +3,21 @@ using MobileX.Contracts;
 
 namespace MobileX.Hosting.Nats;
 
+/// <summary>What a NATS user may publish and subscribe to: allow lists, everything else is refused.</summary>
+public sealed record NatsPermissions(IReadOnlyList<string> PublishAllow, IReadOnlyList<string> SubscribeAllow);
+
 /// <summary>
-/// Renders the nats-server <c>authorization</c> block that gives every capture station its own identity: the admin
-/// user (all permissions, used by the services through <c>ConnectionStrings__nats</c>) and users <c>station-NN</c>
-/// that may publish only under <c>mobilex.stations.NN.&gt;</c> and subscribe only to <c>_INBOX.&gt;</c> (JetStream
-/// acks). The file holds no secret: every user name and password is an environment reference the server resolves at
-/// start-up, so the same file can ship as a Kubernetes ConfigMap.
+/// One user of the nats-server <c>authorization</c> block: its name, the environment variable that holds its password
+/// (the file names the variable, never the value) and what it may do.
+/// </summary>
+public sealed record NatsUser(string Name, string PasswordVariable, NatsPermissions Permissions);
+
+/// <summary>
+/// Renders the nats-server <c>authorization</c> block: the admin user (all permissions, used by the services through
+/// <c>ConnectionStrings__nats</c>) and users with allow lists, such as <c>station-NN</c> that may publish only under
+/// <c>mobilex.stations.NN.&gt;</c>, or a model's <c>model-&lt;name&gt;</c>. The file holds no secret: every user
+/// name and password is an environment reference the server resolves at start-up, so the same file can ship as a
+/// Kubernetes ConfigMap.
 /// </summary>
 /// <remarks>
 /// nats-server parses an environment reference's value as configuration, so a password such as <c>9e5a</c> or
@@ -23,7 +32,29 @@ public static class NatsAuthorizationConfig
     public static string StationUser(StationId station) => $"station-{station}";
 
     /// <summary>The environment variable holding a station's password: <c>STATION_NN_PASSWORD</c>.</summary>
-    public static string StationPasswordVariable(StationId station) => $"STATION_{station}_PASSWORD";
+    public static string StationPasswordVariable(StationId station) => PasswordVariable(StationUser(station));
+
+    /// <summary>The environment variable holding a user's password: <c>model-coverage</c> reads <c>MODEL_COVERAGE_PASSWORD</c>.</summary>
+    public static string PasswordVariable(string user)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(user);
+        var name = new StringBuilder(user.Length + 9);
+        foreach (var c in user)
+        {
+            name.Append(char.IsAsciiLetterOrDigit(c) ? char.ToUpperInvariant(c) : '_');
+        }
+
+        return name.Append("_PASSWORD").ToString();
+    }
+
+    /// <summary>
+    /// A station's user: it publishes only under its own <c>mobilex.stations.NN.&gt;</c> and subscribes only to
+    /// <c>_INBOX.&gt;</c> (the replies to its JetStream publishes).
+    /// </summary>
+    public static NatsUser Station(StationId station) => new(
+        StationUser(station),
+        StationPasswordVariable(station),
+        new NatsPermissions([Subjects.StationPublishScope(station)], ["_INBOX.>"]));
 
     /// <summary>The value to put in an environment variable the config file references: a quoted string.</summary>
     /// <exception cref="ArgumentException">The value holds a double quote, backslash or line break, which the quoting cannot carry.</exception>
@@ -38,23 +69,48 @@ public static class NatsAuthorizationConfig
         return $"\"{value}\"";
     }
 
-    /// <summary>The configuration file text for the given stations.</summary>
+    /// <summary>The configuration file text for the given stations' users.</summary>
     public static string Render(IEnumerable<StationId> stations)
     {
         ArgumentNullException.ThrowIfNull(stations);
+        return Render(stations.Distinct().Select(Station));
+    }
+
+    /// <summary>The configuration file text: the admin user, then <paramref name="users"/> in name order.</summary>
+    /// <exception cref="ArgumentException">Two users share a name, an allow list is empty, or a subject holds a character the quoting cannot carry.</exception>
+    public static string Render(IEnumerable<NatsUser> users)
+    {
+        ArgumentNullException.ThrowIfNull(users);
+        var ordered = users.OrderBy(u => u.Name, StringComparer.Ordinal).ToList();
+        if (ordered.GroupBy(u => u.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
+        {
+            throw new ArgumentException($"NATS user '{twice.Key}' is listed twice; each user needs one entry.", nameof(users));
+        }
+
+        if (ordered.FirstOrDefault(u => u.Permissions.PublishAllow.Count == 0 || u.Permissions.SubscribeAllow.Count == 0) is { } open)
+        {
+            // nats-server reads an empty allow list as no restriction at all, the opposite of what it looks like.
+            throw new ArgumentException($"NATS user '{open.Name}' has an empty allow list, which nats-server would read as everything allowed.", nameof(users));
+        }
+
         var text = new StringBuilder();
         text.AppendLine("# Generated by the MobileX AppHost. No secrets: every credential is an environment reference.");
         text.AppendLine("authorization {");
         text.AppendLine("  users = [");
         text.AppendLine($"    {{ user: ${AdminUserVariable}, password: ${AdminPasswordVariable} }}");
-        foreach (var station in stations.Distinct().Order())
+        foreach (var user in ordered)
         {
-            text.AppendLine($"    {{ user: \"{StationUser(station)}\", password: ${StationPasswordVariable(station)}, permissions: {{ " +
-                $"publish: {{ allow: [\"{Subjects.StationPublishScope(station)}\"] }}, subscribe: {{ allow: [\"_INBOX.>\"] }} }} }}");
+            text.AppendLine($"    {{ user: {Quoted(user.Name)}, password: ${user.PasswordVariable}, permissions: {{ " +
+                $"publish: {{ allow: {List(user.Permissions.PublishAllow)} }}, subscribe: {{ allow: {List(user.Permissions.SubscribeAllow)} }} }} }}");
         }
 
         text.AppendLine("  ]");
         text.AppendLine("}");
         return text.ToString();
     }
+
+    // Quoted, so "$JS.API.>" is a subject and not a variable reference to the parser.
+    private static string List(IEnumerable<string> subjects) => "[" + string.Join(", ", subjects.Distinct(StringComparer.Ordinal).Select(Quoted)) + "]";
+
+    private static string Quoted(string value) => EnvironmentValue(value);
 }

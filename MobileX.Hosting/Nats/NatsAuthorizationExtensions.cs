@@ -10,6 +10,36 @@ public sealed record NatsConfigFileAnnotation(string Path) : IResourceAnnotation
 /// <summary>One station's generated NATS identity.</summary>
 public sealed record StationNatsUser(StationId Station, string User, ParameterResource Password);
 
+/// <summary>A user of the authorization file and the secret parameter its password comes from.</summary>
+public sealed record NatsUserCredential(NatsUser User, ParameterResource Password);
+
+/// <summary>
+/// The users a NATS server knows beside its admin, as data. <see cref="NatsAuthorizationExtensions.WithNatsUser"/>
+/// adds or replaces one and rewrites <see cref="File"/>, so the file always lists every user declared so far.
+/// </summary>
+public sealed class NatsUsersAnnotation(string file) : IResourceAnnotation
+{
+    private readonly List<NatsUserCredential> _users = [];
+
+    /// <summary>The rendered file on this machine (bind-mounted into a container, or read by a local process).</summary>
+    public string File { get; } = file;
+
+    public IReadOnlyList<NatsUserCredential> Users => _users;
+
+    internal void Set(NatsUserCredential credential)
+    {
+        var index = _users.FindIndex(u => u.User.Name == credential.User.Name);
+        if (index < 0)
+        {
+            _users.Add(credential);
+        }
+        else
+        {
+            _users[index] = credential;
+        }
+    }
+}
+
 public static class NatsAuthorizationExtensions
 {
     /// <summary>Where the config file is mounted in a NATS container.</summary>
@@ -25,14 +55,46 @@ public static class NatsAuthorizationExtensions
         ArgumentNullException.ThrowIfNull(nats);
         ArgumentNullException.ThrowIfNull(stations);
         var builder = nats.ApplicationBuilder;
-        var resource = nats.Resource;
-        var users = stations.Distinct().Order().Select(station => new StationNatsUser(
-            station,
-            NatsAuthorizationConfig.StationUser(station),
-            ParameterResourceBuilderExtensions.CreateDefaultPasswordParameter(builder, $"{resource.Name}-station-{station}-password", special: false))).ToList();
+        var users = new List<StationNatsUser>();
+        foreach (var station in stations.Distinct().Order())
+        {
+            var password = ParameterResourceBuilderExtensions.CreateDefaultPasswordParameter(builder, $"{nats.Resource.Name}-station-{station}-password", special: false);
+            nats.WithNatsUser(NatsAuthorizationConfig.Station(station), password);
+            users.Add(new StationNatsUser(station, NatsAuthorizationConfig.StationUser(station), password));
+        }
 
-        var file = Path.Combine(builder.GetInfrastructure().DataDirectory($"{resource.Name}-config"), "authorization.conf");
-        File.WriteAllText(file, NatsAuthorizationConfig.Render(users.Select(u => u.Station)));
+        return users;
+    }
+
+    /// <summary>
+    /// Adds <paramref name="user"/> to the server's authorization file, or replaces the user of the same name, and
+    /// passes its password to the server as <see cref="NatsUser.PasswordVariable"/>. The first user moves the admin's
+    /// credentials into the file too, since nats-server refuses <c>--user/--pass</c> beside a users list.
+    /// </summary>
+    public static IResourceBuilder<INatsServerResource> WithNatsUser(this IResourceBuilder<INatsServerResource> nats, NatsUser user, ParameterResource password)
+    {
+        ArgumentNullException.ThrowIfNull(nats);
+        ArgumentNullException.ThrowIfNull(user);
+        ArgumentNullException.ThrowIfNull(password);
+        if (user.PasswordVariable is NatsAuthorizationConfig.AdminUserVariable or NatsAuthorizationConfig.AdminPasswordVariable)
+        {
+            throw new ArgumentException($"NATS user '{user.Name}' cannot keep its password in {user.PasswordVariable}, the admin's variable.", nameof(user));
+        }
+
+        var users = nats.Resource.TryGetLastAnnotation<NatsUsersAnnotation>(out var existing) ? existing : UseConfigFile(nats);
+        users.Set(new NatsUserCredential(user, password));
+
+        // Rewritten on every change: the Kubernetes publisher reads this file when it publishes, so it must list every user.
+        File.WriteAllText(users.File, NatsAuthorizationConfig.Render(users.Users.Select(u => u.User)));
+        return nats;
+    }
+
+    private static NatsUsersAnnotation UseConfigFile(IResourceBuilder<INatsServerResource> nats)
+    {
+        var resource = nats.Resource;
+        var file = Path.Combine(nats.ApplicationBuilder.GetInfrastructure().DataDirectory($"{resource.Name}-config"), "authorization.conf");
+        var users = new NatsUsersAnnotation(file);
+        resource.Annotations.Add(users);
 
         if (resource is ContainerResource)
         {
@@ -44,13 +106,16 @@ public static class NatsAuthorizationExtensions
             resource.Annotations.Add(new NatsConfigFileAnnotation(file));
         }
 
-        nats.WithEnvironment(NatsAuthorizationConfig.AdminUserVariable, Quoted(resource.UserNameReference))
-            .WithEnvironment(NatsAuthorizationConfig.AdminPasswordVariable, Quoted(ReferenceExpression.Create($"{resource.PasswordParameter!}")));
-        foreach (var user in users)
+        // One callback reads the users when the server starts (or is published), so users added later get their variable too.
+        nats.WithEnvironment(context =>
         {
-            nats.WithEnvironment(NatsAuthorizationConfig.StationPasswordVariable(user.Station), Quoted(ReferenceExpression.Create($"{user.Password}")));
-        }
-
+            context.EnvironmentVariables[NatsAuthorizationConfig.AdminUserVariable] = Quoted(resource.UserNameReference);
+            context.EnvironmentVariables[NatsAuthorizationConfig.AdminPasswordVariable] = Quoted(ReferenceExpression.Create($"{resource.PasswordParameter!}"));
+            foreach (var user in users.Users)
+            {
+                context.EnvironmentVariables[user.User.PasswordVariable] = Quoted(ReferenceExpression.Create($"{user.Password}"));
+            }
+        });
         return users;
     }
 

@@ -36,6 +36,12 @@ public readonly partial record struct ModelName
     /// <summary>The model's durable JetStream consumer on <c>FRAMES</c>: <c>model-&lt;name&gt;</c>.</summary>
     public string DurableConsumer => $"model-{_value}";
 
+    /// <summary>
+    /// The model's durable consumer on <c>FRAMES</c> for one stage: <c>model-&lt;name&gt;-&lt;stage&gt;</c>. nats-server
+    /// 2.9 gives a consumer one filter subject, so a model keeps one consumer per stage it reads.
+    /// </summary>
+    public string StageConsumer(FrameStage stage) => $"{DurableConsumer}-{stage.Token()}";
+
     /// <summary>The model's NATS user: <c>model-&lt;name&gt;</c>.</summary>
     public string NatsUser => $"model-{_value}";
 

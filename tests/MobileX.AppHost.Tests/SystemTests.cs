@@ -2,7 +2,11 @@ using System.Buffers.Binary;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using MobileX.Contracts;
 using MobileX.Testing;
+using NATS.Client.Core;
+using NATS.Client.JetStream;
+using NATS.Net;
 
 namespace MobileX.AppHost.Tests;
 
@@ -67,6 +71,25 @@ public sealed class SystemTests
                 Assert.StartsWith($"station-{station}/", meta.GetProperty("sourceKey").GetString());
                 Assert.Equal("local", meta.GetProperty("backend").GetString());
                 Assert.Equal("Hero", meta.GetProperty("prompt").GetString());
+            }
+
+            // The coverage model runs under its own NATS user: it has made its checkpoint bucket and one consumer per stage.
+            await using (var admin = new NatsConnection(NatsOpts.Default with { Url = (await app.GetConnectionStringAsync("nats", ready.Token))! }))
+            {
+                var js = admin.CreateJetStreamContext();
+                string[] expected = [ModelName.Coverage.StageConsumer(FrameStage.Processed), ModelName.Coverage.StageConsumer(FrameStage.Rejected)];
+                var consumers = new List<string>();
+                while (!expected.All(consumers.Contains))
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(1), ready.Token);
+                    consumers.Clear();
+                    await foreach (var name in js.ListConsumerNamesAsync(Streams.Frames, ready.Token))
+                    {
+                        consumers.Add(name);
+                    }
+                }
+
+                await js.GetStreamAsync($"KV_{ModelName.Coverage.CheckpointBucket}", cancellationToken: ready.Token);
             }
 
             // Every station reports its health through the bus, and its lag is a number.

@@ -23,7 +23,7 @@ public sealed class AppHostPublishFixture : IAsyncLifetime, IPublishFixture
     public string OutputDirectory { get; } = Directory.CreateTempSubdirectory("mobilex-k8s-apphost-").FullName;
 
     /// <summary>Values given to this publish, plus any a local run stored in the AppHost's user secrets.</summary>
-    private readonly List<string> _secretValues = [RandomNumberGenerator.GetHexString(24, lowercase: true), RandomNumberGenerator.GetHexString(24, lowercase: true)];
+    private readonly List<string> _secretValues = [.. Enumerable.Range(0, 4).Select(_ => RandomNumberGenerator.GetHexString(24, lowercase: true))];
 
     public IReadOnlyList<string> SecretValues => _secretValues;
 
@@ -36,7 +36,14 @@ public sealed class AppHostPublishFixture : IAsyncLifetime, IPublishFixture
     {
         var ct = TestContext.Current.CancellationToken;
         string[] publish = ["--operation", "publish", "--step", "publish", "--output-path", OutputDirectory];
-        string[] secrets = [$"--Parameters:nats-password={SecretValues[0]}", $"--Parameters:minio-rootPassword={SecretValues[1]}"];
+        string[] secrets =
+        [
+            $"--Parameters:nats-password={SecretValues[0]}",
+            $"--Parameters:minio-rootPassword={SecretValues[1]}",
+            // The coverage model's own NATS and MinIO passwords.
+            $"--Parameters:nats-model-coverage-password={SecretValues[2]}",
+            $"--Parameters:minio-model-coverage-password={SecretValues[3]}",
+        ];
 
         var result = await ProcessRunner.RunAsync(
             "dotnet",

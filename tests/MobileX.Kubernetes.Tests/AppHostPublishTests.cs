@@ -42,5 +42,67 @@ public sealed class AppHostPublishTests(AppHostPublishFixture fixture) : Publish
         Assert.Contains("authorization", file);
         Assert.Contains("mobilex.stations.01.>", file);
         Assert.Contains("$NATS_PASSWORD", file);
+
+        // The coverage model's user: its password from its own Secret, the one the model's Deployment reads too.
+        var model = Assert.Single(file.Split('\n'), l => l.Contains("user: \"model-coverage\"", StringComparison.Ordinal));
+        Assert.Contains("password: $MODEL_COVERAGE_PASSWORD", model);
+        Assert.Contains("\"$JS.API.CONSUMER.MSG.NEXT.FRAMES.model-coverage-processed\"", model);
+        Assert.Contains("\"$JS.API.CONSUMER.MSG.NEXT.FRAMES.model-coverage-rejected\"", model);
+        Assert.DoesNotContain("model-coverage-raw", model);
+        Assert.Contains("subscribe: { allow: [\"_INBOX_model-coverage.>\", \"mobilex.stations.*.frames.processed\", \"mobilex.stations.*.frames.rejected\"] }", model);
+        var password = Assert.Single(container.Env, e => e.Name == "MODEL_COVERAGE_PASSWORD");
+        Assert.Equal("\"$(MOBILEX_SECRET_NATS_MODEL_COVERAGE_PASSWORD)\"", password.Value);
+        Assert.Equal("nats-model-coverage-password", SecretOf(container, "MOBILEX_SECRET_NATS_MODEL_COVERAGE_PASSWORD"));
     }
+
+    [Fact]
+    public void TheCoverageModelRunsWithItsOwnNatsAndMinioUsersNeverTheAdmins()
+    {
+        var coverage = Assert.Single(Output.OfType<k8s.Models.V1Deployment>(), d => d.Metadata.Name == "coverage");
+        var container = Assert.Single(coverage.Spec.Template.Spec.Containers);
+        Assert.Equal("registry.example.com/mobilex/coverage:latest", container.Image);
+
+        Assert.Equal("nats://model-coverage:$(MOBILEX_SECRET_NATS_MODEL_COVERAGE_PASSWORD)@nats-service:4222",
+            Assert.Single(container.Env, e => e.Name == "ConnectionStrings__nats").Value);
+        Assert.Equal("Endpoint=http://minio-service:9000;AccessKey=model-coverage;SecretKey=$(MOBILEX_SECRET_MINIO_MODEL_COVERAGE_PASSWORD)",
+            Assert.Single(container.Env, e => e.Name == "ConnectionStrings__minio").Value);
+        Assert.Equal("nats-model-coverage-password", SecretOf(container, "MOBILEX_SECRET_NATS_MODEL_COVERAGE_PASSWORD"));
+        Assert.Equal("minio-model-coverage-password", SecretOf(container, "MOBILEX_SECRET_MINIO_MODEL_COVERAGE_PASSWORD"));
+        Assert.DoesNotContain(container.Env, e => e.ValueFrom?.SecretKeyRef?.Name is "nats-password" or "minio-rootpassword");
+
+        var config = Output.OfType<k8s.Models.V1ConfigMap>().Single(c => c.Metadata.Name == "coverage-config");
+        Assert.Equal("coverage", config.Data["Feeds__Model"]);
+        Assert.Equal("processed", config.Data["Feeds__Stages__0"]);
+        Assert.Equal("rejected", config.Data["Feeds__Stages__1"]);
+        Assert.DoesNotContain(config.Data.Keys, k => k.StartsWith("NATS_", StringComparison.Ordinal) || k.StartsWith("MINIO_", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void TheModelsMinioUserIsMadeByAJobThatRetriesUntilMinioAnswers()
+    {
+        var job = Assert.Single(Output.OfType<k8s.Models.V1Job>());
+        Assert.Equal("coverage-minio-user", job.Metadata.Name);
+        Assert.Equal(10, job.Spec.BackoffLimit);
+        Assert.Equal("OnFailure", job.Spec.Template.Spec.RestartPolicy);
+        var container = Assert.Single(job.Spec.Template.Spec.Containers);
+        Assert.Equal($"docker.io/minio/mc:{MobileX.Hosting.Models.MinioModelUser.ImageTag}", container.Image);
+        Assert.Equal(["/bin/sh"], container.Command);
+        Assert.Equal("-c", container.Args[0]);
+        Assert.Contains("mc admin user add mobilex model-coverage \"$MODEL_SECRET_KEY\"", container.Args[1]);
+        Assert.Contains("mc admin policy attach mobilex model-coverage-read --user model-coverage", container.Args[1]);
+        Assert.True(container.SecurityContext.ReadOnlyRootFilesystem);
+
+        // The root credentials and the model's secret come from the same Secrets as MinIO's and the model's own.
+        Assert.Equal("minio-rootpassword", SecretOf(container, "MOBILEX_SECRET_MINIO_ROOTPASSWORD"));
+        Assert.Equal("minio-model-coverage-password", SecretOf(container, "MOBILEX_SECRET_MINIO_MODEL_COVERAGE_PASSWORD"));
+        Assert.Equal("$(MOBILEX_SECRET_MINIO_MODEL_COVERAGE_PASSWORD)", Assert.Single(container.Env, e => e.Name == "MODEL_SECRET_KEY").Value);
+        var config = Output.OfType<k8s.Models.V1ConfigMap>().Single(c => c.Metadata.Name == "coverage-minio-user-config");
+        Assert.Equal("http://minio-service:9000", config.Data["MINIO_ENDPOINT"]);
+
+        var template = File.ReadAllText(Path.Combine(Output.ChartDirectory, "templates", "coverage-minio-user", "job.yaml"));
+        Assert.Contains("backoffLimit: {{ .Values.jobs.coverage_minio_user.backoffLimit }}", template, StringComparison.Ordinal);
+    }
+
+    private static string SecretOf(k8s.Models.V1Container container, string variable) =>
+        Assert.Single(container.Env, e => e.Name == variable).ValueFrom.SecretKeyRef.Name;
 }

@@ -87,6 +87,46 @@ public sealed class ChecksCatchBrokenManifestsTests : IDisposable
         Assert.ThrowsAny<Exception>(() => ManifestChecks.NoSecretLeaks(output, ["s3cr3t-from-a-local-run"]));
     }
 
+    [Theory]
+    [InlineData("OnFailure", true)]
+    [InlineData("Always", false)]
+    public void A_job_whose_pod_restarts_for_ever_fails_the_hardening_check(string restartPolicy, bool passes)
+    {
+        Write("setup/job.yaml", $$"""
+            apiVersion: batch/v1
+            kind: Job
+            metadata:
+              name: setup
+            spec:
+              backoffLimit: 3
+              template:
+                spec:
+                  restartPolicy: {{restartPolicy}}
+                  securityContext:
+                    runAsNonRoot: true
+                  containers:
+                    - name: setup
+                      image: docker.io/minio/mc:latest
+                      resources:
+                        requests: { cpu: 100m, memory: 64Mi }
+                        limits: { cpu: 500m, memory: 128Mi }
+                      securityContext:
+                        runAsNonRoot: true
+                        allowPrivilegeEscalation: false
+                        capabilities: { drop: [ALL] }
+
+            """);
+        var output = new PublishedOutput(_directory);
+        if (passes)
+        {
+            ManifestChecks.ContainersAreHardened(output);
+        }
+        else
+        {
+            Assert.ThrowsAny<Exception>(() => ManifestChecks.ContainersAreHardened(output));
+        }
+    }
+
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
     private void Write(string relative, string text)

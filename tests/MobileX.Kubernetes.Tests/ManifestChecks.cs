@@ -159,6 +159,13 @@ public static partial class ManifestChecks
                 Assert.True(container.SecurityContext?.RunAsNonRoot == true, $"{where}: runAsNonRoot.");
                 Assert.True(container.SecurityContext?.AllowPrivilegeEscalation == false, $"{where}: allowPrivilegeEscalation.");
                 Assert.Contains("ALL", container.SecurityContext?.Capabilities?.Drop ?? []);
+                if (kind == "Job")
+                {
+                    // A step that runs to completion has nothing to probe: it retries on failure, within a limit.
+                    Assert.True(template.Spec.RestartPolicy is "OnFailure" or "Never", $"{where}: a Job's pod must not restart for ever.");
+                    continue;
+                }
+
                 Assert.NotNull(container.ReadinessProbe);
                 Assert.NotNull(container.LivenessProbe);
             }
@@ -198,6 +205,12 @@ public static partial class ManifestChecks
         {
             var name = KubernetesNames.Object(resource.Name);
             var template = output.PodTemplates.Single(p => p.Name == name).Template;
+            if (resource.TryGetLastAnnotation<KubernetesWorkloadAnnotation>(out var options) && options.Job is not null)
+            {
+                var job = Assert.Single(output.OfType<V1Job>(), j => j.Metadata.Name == name);
+                Assert.Equal(options.Job.BackoffLimit, job.Spec.BackoffLimit);
+            }
+
             if (resource is ProjectResource)
             {
                 var deployment = output.OfType<V1Deployment>().Single(d => d.Metadata.Name == name);

@@ -15,6 +15,7 @@ public sealed class PublishedOutput
         ["v1/PersistentVolumeClaim"] = typeof(V1PersistentVolumeClaim),
         ["apps/v1/Deployment"] = typeof(V1Deployment),
         ["apps/v1/StatefulSet"] = typeof(V1StatefulSet),
+        ["batch/v1/Job"] = typeof(V1Job),
         ["autoscaling/v2/HorizontalPodAutoscaler"] = typeof(V2HorizontalPodAutoscaler),
         ["networking.k8s.io/v1/Ingress"] = typeof(V1Ingress),
     };
@@ -56,7 +57,8 @@ public sealed class PublishedOutput
     /// <summary>Every pod template with the labels its workload gives its pods.</summary>
     public IEnumerable<(string Kind, string Name, V1PodTemplateSpec Template)> PodTemplates =>
         OfType<V1Deployment>().Select(d => ("Deployment", d.Metadata.Name, d.Spec.Template))
-            .Concat(OfType<V1StatefulSet>().Select(s => ("StatefulSet", s.Metadata.Name, s.Spec.Template)));
+            .Concat(OfType<V1StatefulSet>().Select(s => ("StatefulSet", s.Metadata.Name, s.Spec.Template)))
+            .Concat(OfType<V1Job>().Select(j => ("Job", j.Metadata.Name, j.Spec.Template)));
 
     public static IEnumerable<string> SplitDocuments(string text) =>
         text.Split("\n---\n", StringSplitOptions.RemoveEmptyEntries)

@@ -1,4 +1,4 @@
-namespace MobileX.AppHost.Extensions;
+namespace MobileX.Hosting.Services;
 
 /// <summary>How every MobileX service project joins the model.</summary>
 public static class ServiceProjectExtensions
