@@ -49,7 +49,9 @@ builder.AddService<Projects.MobileX_Preprocessor>("preprocessor")
     .WithKedaJetStreamScaler(nats, Streams.Frames, consumer: "preprocessor");
 
 // Models reuse the pipeline with identities of their own; coverage reads the outcomes, never a raw frame (docs/architecture.md).
-builder.AddModel<Projects.MobileX_Coverage>("coverage").ConsumesFrames(FrameStage.Processed, FrameStage.Rejected);
+builder.AddModel<Projects.MobileX_Coverage>("coverage").ConsumesFrames(FrameStage.Processed, FrameStage.Rejected)
+    // Like the API, it charts exactly the stations the AppHost runs, so none shows as blind for ever.
+    .WithEnvironment("Coverage__StationCount", stations.Count.ToString(CultureInfo.InvariantCulture));
 
 // Serving: img2img behind one internal API (local CPU stylizer by default, docs/inference.md), then API replicas
 // behind the YARP gateway, the only public entry point (docs/serving.md).

@@ -101,16 +101,22 @@ public sealed class CoverageTests(ServingFixture fixture)
         {
             // Leave the collection as found: both replicas healthy behind the gateway again.
             var healthy = new HashSet<string>();
+            var last = "no answer";
             await Poll.UntilAsync(async () =>
             {
                 using var response = await http.GetAsync("/api/stations/01/frames/latest", ct);
+                var instance = response.Headers.TryGetValues("X-MobileX-Instance", out var values) ? values.Single() : "gateway";
                 if (response.IsSuccessStatusCode)
                 {
-                    healthy.Add(response.Headers.GetValues("X-MobileX-Instance").Single());
+                    healthy.Add(instance);
+                }
+                else
+                {
+                    last = $"{instance}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}";
                 }
 
                 return healthy.Count == fixture.ApiPorts.Count;
-            }, "both replicas serving again", TimeSpan.FromSeconds(30));
+            }, "both replicas serving again", TimeSpan.FromSeconds(30), () => $"serving: [{string.Join(", ", healthy)}]; last refusal: {last}");
         }
     }
 
