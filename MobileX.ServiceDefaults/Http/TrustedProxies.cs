@@ -27,13 +27,17 @@ public static class TrustedProxies
         builder.Services.AddOptions<ForwardedHeadersOptions>()
             .Configure(options =>
             {
-                options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
-                // ASP.NET trusts loopback by default; here only the list counts, so an empty list trusts nobody.
+                // ASP.NET trusts loopback by default; here only the list counts. With both lists empty the middleware
+                // would trust every address, so an empty list turns forwarded headers off instead.
+                var entries = Entries();
+                options.ForwardedHeaders = entries.Any(e => TryParse(e, out System.Net.IPNetwork _))
+                    ? ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto
+                    : ForwardedHeaders.None;
                 options.KnownIPNetworks.Clear();
                 options.KnownProxies.Clear();
                 // One hop: the trusted proxy's own entry (the address it saw) is taken, anything a client wrote before it is not.
                 options.ForwardLimit = 1;
-                foreach (var entry in Entries())
+                foreach (var entry in entries)
                 {
                     if (TryParse(entry, out var network))
                     {

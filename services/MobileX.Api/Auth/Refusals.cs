@@ -40,7 +40,8 @@ internal sealed class Refusals(ILogger<Refusals> logger) : IAuthorizationMiddlew
             return;
         }
 
-        var failure = context.Features.Get<IAuthenticateResultFeature>()?.AuthenticateResult?.Failure;
+        // The middleware keeps only successful results; each handler caches its own per request, so asking again is cheap.
+        var failure = (await context.AuthenticateAsync(AuthExtensions.Scheme).ConfigureAwait(false)).Failure;
         string detail;
         if (failure is not null)
         {
