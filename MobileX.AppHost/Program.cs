@@ -67,6 +67,9 @@ var gateway = builder.AddService<Projects.MobileX_Gateway>("gateway")
     .WithKubernetesIngress()
     .LogUrlWhenReady();
 
+// API keys: read-write and read-only, generated once for the local run, a generated Secret on Kubernetes (docs/serving.md).
+var (apiKey, apiReadKey) = builder.AddApiKeys();
+
 // Each API replica is its own resource (api-1, api-2, …) rather than WithReplicas, whose single DCP proxy would hide
 // the replicas from YARP's round robin. In the cluster a headless Service shows the gateway every pod.
 for (var i = 1; i <= builder.Configuration.GetValue("MobileX:Api:Replicas", 2); i++)
@@ -77,6 +80,7 @@ for (var i = 1; i <= builder.Configuration.GetValue("MobileX:Api:Replicas", 2); 
         .WithReference(minio).WaitFor(minio)
         .WithReference(inference)
         .WithEnvironment("Api__InstanceName", name)
+        .WithApiKeys(apiKey, apiReadKey)
         // The API lists exactly the stations the AppHost runs, so none shows as unknown for ever.
         .WithEnvironment("Api__StationCount", stations.Count.ToString(CultureInfo.InvariantCulture))
         .WithHttpHealthCheck("/health")

@@ -74,12 +74,13 @@ public static class Extensions
     /// <summary>Maps <c>/health</c> (every check) and <c>/alive</c> (liveness only).</summary>
     /// <remarks>
     /// Unlike the template these are mapped in every environment: Kubernetes probes them in production.
-    /// They answer only a status word, never check details.
+    /// They answer only a status word, never check details, so they stay open where everything else needs a
+    /// credential: probes carry none.
     /// </remarks>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
-        app.MapHealthChecks(HealthEndpointPath);
-        app.MapHealthChecks(AlivenessEndpointPath, new HealthCheckOptions { Predicate = r => r.Tags.Contains("live") });
+        app.MapHealthChecks(HealthEndpointPath).AllowAnonymous();
+        app.MapHealthChecks(AlivenessEndpointPath, new HealthCheckOptions { Predicate = r => r.Tags.Contains("live") }).AllowAnonymous();
         return app;
     }
 }

@@ -37,6 +37,29 @@ public static class ServingExtensions
         return inference;
     }
 
+    /// <summary>The parameter names of the API keys; <c>mobilex credentials</c> prints them from the user secrets.</summary>
+    public const string ApiKeyParameter = "api-key";
+    public const string ApiReadKeyParameter = "api-read-key";
+
+    /// <summary>
+    /// The read-write and the read-only API key as generated secret parameters (22 letters and digits), in the model so
+    /// the dashboard shows them; the local run keeps them in the AppHost's user secrets.
+    /// </summary>
+    public static (IResourceBuilder<ParameterResource> ApiKey, IResourceBuilder<ParameterResource> ReadKey) AddApiKeys(this IDistributedApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var key = builder.AddResource(ParameterResourceBuilderExtensions.CreateDefaultPasswordParameter(builder, ApiKeyParameter, special: false));
+        var readKey = builder.AddResource(ParameterResourceBuilderExtensions.CreateDefaultPasswordParameter(builder, ApiReadKeyParameter, special: false));
+        return (key, readKey);
+    }
+
+    /// <summary>Passes both keys to an API replica as <c>Api:Auth:ApiKey</c> and <c>Api:Auth:ReadApiKey</c>.</summary>
+    public static IResourceBuilder<ProjectResource> WithApiKeys(this IResourceBuilder<ProjectResource> api, IResourceBuilder<ParameterResource> key, IResourceBuilder<ParameterResource> readKey)
+    {
+        ArgumentNullException.ThrowIfNull(api);
+        return api.WithEnvironment("Api__Auth__ApiKey", key).WithEnvironment("Api__Auth__ReadApiKey", readKey);
+    }
+
     /// <summary>Adds <paramref name="api"/> to the gateway's round robin; <c>http://api-N</c> resolves to that replica by service discovery.</summary>
     public static IResourceBuilder<ProjectResource> WithApiDestination(this IResourceBuilder<ProjectResource> gateway, IResourceBuilder<ProjectResource> api)
     {

@@ -32,6 +32,7 @@ try
             ["ConnectionStrings__nats"] = nats.Url,
             ["ConnectionStrings__minio"] = s3.ConnectionString,
             ["Api__InstanceName"] = $"api-{i + 1}",
+            ["Api__Auth__ApiKey"] = Load.ApiKey,
         }));
     }
 
@@ -122,10 +123,15 @@ internal readonly record struct LoadResult(long Requests, long Errors, TimeSpan 
 
 internal static class Load
 {
+    /// <summary>The bench's own read-write key for its replicas.</summary>
+    public const string ApiKey = "bench-read-write-key-0123456789";
+
     /// <summary>Closed loop: each client sends its next request when the previous answer is read whole.</summary>
     public static async Task<LoadResult> RunAsync(Uri url, int clients, TimeSpan duration)
     {
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = clients });
+        // Every request carries a key, as real clients do: the measured path includes the API's key check.
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", ApiKey);
         var latencies = new List<double>[clients];
         long ok = 0, errors = 0;
         var stopwatch = Stopwatch.StartNew();

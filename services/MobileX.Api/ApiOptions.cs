@@ -11,6 +11,12 @@ public sealed class ApiOptions
     /// <summary>Delays of the start-up retries (EVENTS, then the FRAMES lookup), as <c>MobileX.Resilience.RetryOptions</c>.</summary>
     public const string StartupSectionName = "Api:Startup";
 
+    /// <summary>
+    /// Proxies whose <c>X-Forwarded-For</c>/<c>-Proto</c> the API believes (addresses or CIDRs): the gateway. Loopback
+    /// unless set, which is where the gateway runs in the local run.
+    /// </summary>
+    public const string TrustedProxiesSetting = "Api:TrustedProxies";
+
     /// <summary>Name sent in <c>X-MobileX-Instance</c>; the Aspire resource name (api-1, api-2, …) unless set.</summary>
     public string? InstanceName { get; set; }
 

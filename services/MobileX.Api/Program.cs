@@ -1,3 +1,4 @@
+using MobileX.Api.Auth;
 using MobileX.Api.Avatars;
 using MobileX.Api.Coverage;
 using MobileX.Api.Extensions;
@@ -13,15 +14,21 @@ builder.AddApplicationServices();
 
 var app = builder.Build();
 
+app.UseTrustedProxies();
 app.UseInstanceHeader();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+// The page's shell (html, js, css) is open, so it can show its sign-in form; every data endpoint needs a credential.
 app.UseDefaultFiles();
 app.UseStaticFiles();
+app.UseAuthentication();
+app.UseAuthorization();
 
-app.MapOpenApi();
-app.MapScalarApiReference("/api/reference");
+// The API's description holds no data, so it stays open (docs/serving.md#authentication).
+app.MapOpenApi().AllowAnonymous();
+app.MapScalarApiReference("/api/reference").AllowAnonymous();
 app.MapDefaultEndpoints();
+app.MapSessionApi();
 app.MapStationsApi();
 app.MapAvatarsApi();
 app.MapLakeApi();

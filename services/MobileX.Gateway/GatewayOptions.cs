@@ -7,6 +7,12 @@ public sealed class GatewayOptions
 {
     public const string SectionName = "Gateway";
 
+    /// <summary>
+    /// Proxies in front of the gateway (an Ingress controller) whose <c>X-Forwarded-For</c>/<c>-Proto</c> count, as IP
+    /// addresses or CIDR networks. None unless set.
+    /// </summary>
+    public const string TrustedProxiesSetting = "Gateway:TrustedProxies";
+
     /// <summary>Largest request body accepted; the API takes JSON requests only, never uploads.</summary>
     [Range(1024, 100L << 20, ErrorMessage = "Gateway:MaxRequestBodyBytes must be 1 KiB to 100 MiB.")]
     public long MaxRequestBodyBytes { get; set; } = 64 * 1024;

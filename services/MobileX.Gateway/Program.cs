@@ -9,6 +9,7 @@ builder.AddGateway();
 
 var app = builder.Build();
 
+app.UseTrustedProxies();
 app.UseRequestSizeLimit();
 app.UseRateLimiter();
 

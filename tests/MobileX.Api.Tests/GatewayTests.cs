@@ -67,7 +67,7 @@ public sealed class GatewayTests(ServingFixture fixture)
     {
         var port = FreePort.Next();
         await using var gateway = await fixture.StartGatewayAsync(port, avatarPermitLimit: 2);
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        using var http = ServingFixture.Authorized(new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") });
 
         // Bad requests still spend a permit, and they store nothing.
         var statuses = new List<HttpStatusCode>();

@@ -98,7 +98,7 @@ public sealed class LakeTests(ServingFixture fixture)
         // carries one; Kestrel resolves it too, and the replica reads it from the raw request target.
         var ct = TestContext.Current.CancellationToken;
         var frame = await LakeSeed.ProcessedFrameAsync(fixture.S3Client, Station, At(4), ct);
-        using var http = new HttpClient();
+        using var http = ServingFixture.Authorized(new HttpClient());
         var replica = new Uri($"http://127.0.0.1:{fixture.ApiPorts["api-1"]}");
 
         using var dots = await http.GetAsync(Raw(replica, $"/api/lake/station-04/../processed/{frame.Bust!.Key}"), ct);

@@ -24,6 +24,7 @@ public sealed class PageTests(ServingFixture fixture)
         page.SetDefaultTimeout(20_000);
 
         await page.GotoAsync(fixture.GatewayAddress.ToString());
+        await SignInAsync(page);
 
         // Station 01's tile shows its latest processed bust, loaded through the gateway.
         var tile = page.Locator(".tile[data-station='01'] img");
@@ -92,6 +93,7 @@ public sealed class PageTests(ServingFixture fixture)
         try
         {
             await page.GotoAsync(fixture.GatewayAddress.ToString());
+            await SignInAsync(page);
 
             await page.Locator(".coverage-row[data-station='03'] .segment.seen").WaitForAsync();
             Assert.Equal(["01", "02", "03"], await page.Locator(".coverage-row").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.station)"));
@@ -136,6 +138,30 @@ public sealed class PageTests(ServingFixture fixture)
         public double Left { get; set; }
 
         public double Width { get; set; }
+    }
+
+    /// <summary>
+    /// Signs in through the page's form as a user would: first a wrong key (refused, the form stays), then the
+    /// read-write key; the page then shows the app and keeps only an HttpOnly cookie that its script cannot read.
+    /// </summary>
+    private static async Task SignInAsync(IPage page)
+    {
+        await page.Locator("#sign-in-form").WaitForAsync();
+        Assert.True(await page.Locator("#app").IsHiddenAsync());
+        await page.FillAsync("#api-key", "wrong-key-of-enough-length");
+        await page.ClickAsync("#sign-in");
+        await page.WaitForFunctionAsync("() => document.getElementById('sign-in-status').textContent.includes('not a configured API key')");
+        Assert.True(await page.Locator("#app").IsHiddenAsync());
+
+        await page.FillAsync("#api-key", ServingFixture.ApiKey);
+        await page.ClickAsync("#sign-in");
+        await page.Locator("#app").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Visible });
+        Assert.Contains("read and write", await page.Locator("#session-right").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal("", await page.EvaluateAsync<string>("() => document.cookie"));
+        var cookies = await page.Context.CookiesAsync();
+        var session = Assert.Single(cookies, c => c.Name == "mobilex-session");
+        Assert.True(session.HttpOnly);
+        Assert.Equal(SameSiteAttribute.Strict, session.SameSite);
     }
 
     private static Task<IBrowser> LaunchAsync(IPlaywright playwright) => playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions

@@ -20,6 +20,10 @@ public sealed class ServingFixture : IAsyncLifetime
 {
     public const int StationCount = 10;
 
+    /// <summary>The read-write and the read-only API key every replica of the fixture is started with.</summary>
+    public const string ApiKey = "test-read-write-key-0123456789";
+    public const string ReadKey = "test-read-only-key-0123456789";
+
     private readonly Dictionary<string, ServerProcess> _apis = [];
 
     public NatsServerFixture Nats { get; } = new();
@@ -52,7 +56,7 @@ public sealed class ServingFixture : IAsyncLifetime
         Gateway = await StartGatewayAsync(GatewayPort, avatarPermitLimit: 1000);
 
         Seeded["02"] = await SeedAsync(new StationId(2), DateTimeOffset.UtcNow.AddMinutes(-1));
-        using var http = new HttpClient();
+        using var http = Authorized(new HttpClient());
         foreach (var port in ApiPorts.Values)
         {
             await Poll.UntilAsync(async () =>
@@ -93,6 +97,8 @@ public sealed class ServingFixture : IAsyncLifetime
             ["Inference__BaseAddress"] = Inference.BaseAddress.ToString(),
             ["Inference__Timeout"] = "00:00:20",
             ["Logging__LogLevel__Default"] = "Warning",
+            ["Api__Auth__ApiKey"] = ApiKey,
+            ["Api__Auth__ReadApiKey"] = ReadKey,
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
@@ -121,7 +127,7 @@ public sealed class ServingFixture : IAsyncLifetime
     }
 
     /// <summary>A gateway in front of both replicas; tests may start a second one with other limits.</summary>
-    public async Task<ServerProcess> StartGatewayAsync(int port, int avatarPermitLimit)
+    public async Task<ServerProcess> StartGatewayAsync(int port, int avatarPermitLimit, IReadOnlyDictionary<string, string>? settings = null)
     {
         var environment = new Dictionary<string, string>
         {
@@ -134,6 +140,11 @@ public sealed class ServingFixture : IAsyncLifetime
         foreach (var (name, apiPort) in ApiPorts)
         {
             environment[$"ReverseProxy__Clusters__api__Destinations__{name}__Address"] = $"http://127.0.0.1:{apiPort}";
+        }
+
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            environment[key] = value;
         }
 
         var process = await ServerProcess.StartAsync("dotnet", [BuildOutput("MobileX.Gateway")], port, environment, TimeSpan.FromSeconds(60));
@@ -170,8 +181,18 @@ public sealed class ServingFixture : IAsyncLifetime
         return captured;
     }
 
-    /// <summary>A client for the gateway that does not follow redirects, so a test sees the 303 itself.</summary>
-    public HttpClient CreateGatewayClient() => new(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = GatewayAddress };
+    /// <summary>A client for the gateway that does not follow redirects, so a test sees the 303 itself; it sends the read-write key.</summary>
+    public HttpClient CreateGatewayClient() => Authorized(CreateAnonymousGatewayClient());
+
+    /// <summary>The same without any credential.</summary>
+    public HttpClient CreateAnonymousGatewayClient() => new(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = GatewayAddress };
+
+    /// <summary>Makes <paramref name="http"/> send <paramref name="key"/> (the read-write key by default) as a bearer token.</summary>
+    public static HttpClient Authorized(HttpClient http, string key = ApiKey)
+    {
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+        return http;
+    }
 
     private static string BuildOutput(string project)
     {
@@ -233,7 +254,7 @@ public sealed class SoloApi(ServerProcess process, Uri address) : IAsyncDisposab
 
     public ServerProcess Process { get; } = process;
 
-    public HttpClient CreateClient() => new(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = Address };
+    public HttpClient CreateClient() => ServingFixture.Authorized(new(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = Address });
 
     public ValueTask DisposeAsync() => Process.DisposeAsync();
 }

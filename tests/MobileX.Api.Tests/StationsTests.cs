@@ -147,7 +147,7 @@ public sealed class StationsTests(ServingFixture fixture)
     public async Task Events_relay_live_frame_events_as_server_sent_events()
     {
         var ct = TestContext.Current.CancellationToken;
-        using var http = new HttpClient { BaseAddress = fixture.GatewayAddress, Timeout = TimeSpan.FromSeconds(30) };
+        using var http = ServingFixture.Authorized(new HttpClient { BaseAddress = fixture.GatewayAddress, Timeout = TimeSpan.FromSeconds(30) });
         using var response = await http.GetAsync("/api/stations/06/events", HttpCompletionOption.ResponseHeadersRead, ct);
         Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(ct));

@@ -17,6 +17,8 @@ namespace MobileX.AppHost.Tests;
 [Collection(AppHostCollection.Name)]
 public sealed class SystemTests
 {
+    private const string ApiKey = "system-test-read-write-key-0123456789";
+
     [Fact]
     public async Task Avatars_requested_through_the_gateway_five_in_a_row_are_made_from_a_stations_latest_bust()
     {
@@ -35,6 +37,9 @@ public sealed class SystemTests
                 $"MobileX:Gateway:Port={FreePort.Next()}",
                 // Two stations keep this test light on a 2-core machine; the fleet size is covered by capture's tests.
                 "MobileX:Stations:Count=2",
+                // The API keys are generated parameters; the test names its own, as a user reads theirs from the dashboard.
+                $"Parameters:api-key={ApiKey}",
+                "Parameters:api-read-key=system-test-read-only-key-0123456789",
             ], ct);
             await using var app = await appHost.BuildAsync(ct);
             await app.StartAsync(ct);
@@ -47,6 +52,7 @@ public sealed class SystemTests
             using var gateway = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false })
             {
                 BaseAddress = app.GetEndpoint("gateway", "http"),
+                DefaultRequestHeaders = { Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", ApiKey) },
             };
 
             // The synthetic cameras show a face in some frames; wait until a station has a processed bust.

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Amazon.S3;
+using MobileX.Api.Auth;
 using MobileX.Api.Http;
 using MobileX.Contracts;
 
@@ -11,7 +12,9 @@ public static class AvatarsApi
     public static IEndpointRouteBuilder MapAvatarsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/avatars").WithTags("Avatars");
+        // The only write; every read falls under the read fallback policy (Auth/AuthExtensions.cs).
         api.MapPost("/", CreateAvatar)
+            .RequireAuthorization(AuthExtensions.WritePolicy)
             .Accepts<AvatarRequest>("application/json")
             .Produces(StatusCodes.Status303SeeOther)
             .ProducesProblem(StatusCodes.Status400BadRequest)

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
+using MobileX.Api.Auth;
 using MobileX.Api.Avatars;
 using MobileX.Api.Coverage;
 using MobileX.Api.Inference;
@@ -48,6 +49,10 @@ public static class ApiExtensions
 
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
+
+        // Only the gateway's forwarded headers count: loopback in the local run, Api:TrustedProxies in a cluster.
+        builder.AddTrustedProxies(ApiOptions.TrustedProxiesSetting, "127.0.0.0/8", "::1");
+        builder.AddApiAuthentication();
     }
 
     /// <summary>The typed client of the inference adapter, with a resilience budget sized for one img2img job.</summary>

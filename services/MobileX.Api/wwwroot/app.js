@@ -260,7 +260,66 @@ async function refreshCoverage() {
   }
 }
 
-refreshStations();
-setInterval(refreshStations, 2000);
-refreshCoverage();
-setInterval(refreshCoverage, COVERAGE_REFRESH_MS);
+// Sign-in: the key goes once to POST /api/session, which answers an HttpOnly cookie the page cannot read; every
+// later request (fetch and <img src>) carries the cookie. A 401 anywhere means the session ended: show the form again.
+const signInSection = document.getElementById('sign-in-section');
+const signInStatus = document.getElementById('sign-in-status');
+const appMain = document.getElementById('app');
+let timers = [];
+
+function showSignIn(message) {
+  for (const timer of timers) clearInterval(timer);
+  timers = [];
+  appMain.hidden = true;
+  document.getElementById('session').hidden = true;
+  signInSection.hidden = false;
+  signInStatus.textContent = message || '';
+}
+
+function showApp(session) {
+  signInSection.hidden = true;
+  appMain.hidden = false;
+  document.getElementById('session').hidden = false;
+  document.getElementById('session-right').textContent =
+    session.right === 'write' ? 'signed in (read and write)' : 'signed in (read only)';
+  refreshStations();
+  refreshCoverage();
+  timers = [setInterval(refreshStations, 2000), setInterval(refreshCoverage, COVERAGE_REFRESH_MS)];
+}
+
+// Any API answer of 401 ends the session on the page.
+const plainFetch = window.fetch.bind(window);
+window.fetch = async (...args) => {
+  const response = await plainFetch(...args);
+  if (response.status === 401 && !String(args[0]).startsWith('/api/session')) showSignIn('Your session ended; sign in again.');
+  return response;
+};
+
+document.getElementById('sign-in-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const input = document.getElementById('api-key');
+  signInStatus.textContent = 'Signing in…';
+  const response = await plainFetch('/api/session', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ key: input.value }),
+  });
+  input.value = '';
+  if (!response.ok) {
+    const problem = await response.json().catch(() => ({}));
+    signInStatus.textContent = `Sign-in failed: ${problem.detail || problem.title || `HTTP ${response.status}`}`;
+    return;
+  }
+  showApp(await response.json());
+});
+
+document.getElementById('sign-out').addEventListener('click', async () => {
+  await plainFetch('/api/session', { method: 'DELETE' });
+  showSignIn('Signed out.');
+});
+
+(async () => {
+  const response = await plainFetch('/api/session');
+  if (response.ok) showApp(await response.json());
+  else showSignIn();
+})();

@@ -14,6 +14,8 @@ public static class GatewayExtensions
         builder.Services.AddOptions<KestrelServerOptions>()
             .Configure<IOptions<GatewayOptions>>((kestrel, gateway) => kestrel.Limits.MaxRequestBodySize = gateway.Value.MaxRequestBodyBytes);
 
+        // Default: no proxy is trusted, so X-Forwarded-For from anyone changes nothing (docs/serving.md).
+        builder.AddTrustedProxies(GatewayOptions.TrustedProxiesSetting);
         builder.Services.AddProblemDetails();
         builder.Services.AddRateLimiter(limiter =>
         {

@@ -26,6 +26,8 @@ public sealed class CredentialsTests : IDisposable
               "Parameters:nats-station-02-password": "pw2",
               "Parameters:nats-station-01-password": "p/w1",
               "Parameters:nats-model-coverage-password": "covpw",
+              "Parameters:api-key": "rwkey0123456789abcdef",
+              "Parameters:api-read-key": "rokey0123456789abcdef",
               "AppHost:OtlpApiKey": "not-a-connection"
             }
             """);
@@ -44,6 +46,8 @@ public sealed class CredentialsTests : IDisposable
         var stations = lines.Where(l => l.StartsWith("export MOBILEX_NATS_STATION_", StringComparison.Ordinal)).ToList();
         Assert.Equal(["export MOBILEX_NATS_STATION_01='nats://station-01:p%2Fw1@127.0.0.1:4333'", "export MOBILEX_NATS_STATION_02='nats://station-02:pw2@127.0.0.1:4333'"], stations);
         Assert.Contains("export MOBILEX_NATS_MODEL_COVERAGE='nats://model-coverage:covpw@127.0.0.1:4333'", lines);
+        Assert.Contains("export MOBILEX_API_KEY='rwkey0123456789abcdef'", lines);
+        Assert.Contains("export MOBILEX_API_READ_KEY='rokey0123456789abcdef'", lines);
         Assert.Contains(lines, l => l.StartsWith("# MobileX local-development secrets", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Contains(SecretsFile, StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Contains(Path.Combine(AppHost, "appsettings.json"), StringComparison.Ordinal));

@@ -21,6 +21,8 @@ internal sealed partial class LocalRun
     private const string NatsPasswordKey = "Parameters:nats-password";
     private const string NatsUserKey = "Parameters:nats-username";
     private const string MinioPasswordKey = "Parameters:minio-rootPassword";
+    private const string ApiKeyKey = "Parameters:api-key";
+    private const string ApiReadKeyKey = "Parameters:api-read-key";
     private const string DefaultNatsUser = "nats";
     private const string S3rverAccessKey = "S3RVER";
     private const string MinioAccessKey = "minioadmin";
@@ -50,6 +52,12 @@ internal sealed partial class LocalRun
     public string NatsAdminUser => _settings[NatsUserKey] is { Length: > 0 } user ? user : DefaultNatsUser;
 
     public string? S3SecretKey => _settings[MinioPasswordKey];
+
+    /// <summary>The API's read-write key (AppHost parameter <c>api-key</c>).</summary>
+    public string? ApiKey => _settings[ApiKeyKey];
+
+    /// <summary>The API's read-only key (AppHost parameter <c>api-read-key</c>).</summary>
+    public string? ApiReadKey => _settings[ApiReadKeyKey];
 
     /// <summary>
     /// s3rver accepts only its fixed access key; MinIO (a container, or a <c>minio</c> binary on PATH) uses the

@@ -12,7 +12,7 @@ internal static class CredentialsCommand
 {
     public static readonly CommandSpec Spec = new(
         "credentials",
-        "print the local run's connection strings (NATS admin, S3, per-station and per-model NATS users) as shell exports",
+        "print the local run's connection strings (NATS admin, S3, API keys, per-station and per-model NATS users) as shell exports",
         [
             new("--apphost", "DIR", "the MobileX.AppHost folder (default: found above the current directory)"),
             new("--secrets", "FILE", "the AppHost's user-secrets file (default: from its UserSecretsId)"),
@@ -54,6 +54,22 @@ internal static class CredentialsCommand
         output.WriteLine($"export {CliConnections.S3Variable}={Quote(s3)}");
         var (accessKey, why) = run.S3AccessKey();
         output.WriteLine($"# S3 access key {accessKey}: {why}.");
+
+        output.WriteLine("# API keys for the gateway (Authorization: Bearer <key> or X-Api-Key: <key>; paste one into the page's sign-in):");
+        if (run.ApiKey is { } apiKey)
+        {
+            output.WriteLine($"export MOBILEX_API_KEY={Quote(apiKey)}");
+        }
+
+        if (run.ApiReadKey is { } readKey)
+        {
+            output.WriteLine($"export MOBILEX_API_READ_KEY={Quote(readKey)}");
+        }
+
+        if (run.ApiKey is null && run.ApiReadKey is null)
+        {
+            output.WriteLine("#   (none in the user secrets: start the AppHost once to generate them)");
+        }
 
         output.WriteLine("# Per-station NATS users (each may publish only under mobilex.stations.NN.>):");
         Users(run.StationUsers());
