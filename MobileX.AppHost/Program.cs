@@ -70,6 +70,8 @@ var gateway = builder.AddService<Projects.MobileX_Gateway>("gateway")
     .WithHttpHealthCheck("/health")
     .WithUrlForEndpoint("http", u => u.DisplayText = "MobileX (gateway)")
     .WithKubernetesIngress()
+    // In the cluster the only public entry never goes down for a rollout or a drain: 2 pods, maxUnavailable 0, a PDB.
+    .WithKubernetesHighAvailability(replicas: 2)
     .LogUrlWhenReady();
 
 // Each API replica is its own resource (api-1, api-2, …) rather than WithReplicas, whose single DCP proxy would hide
