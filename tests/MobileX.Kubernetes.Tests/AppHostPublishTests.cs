@@ -109,7 +109,7 @@ public sealed class AppHostPublishTests(AppHostPublishFixture fixture) : Publish
         Assert.Equal("90", config.Data["RETENTION_AVATARS_DAYS"]);
 
         var template = File.ReadAllText(Path.Combine(Output.ChartDirectory, "templates", "minio-provision", "config.yaml"));
-        Assert.Contains("RETENTION_STATIONS_DAYS: {{ .Values.parameters.retention_stations_days", template, StringComparison.Ordinal);
+        Assert.Contains("RETENTION_STATIONS_DAYS: \"{{ .Values.parameters.retention_stations_days }}\"", template, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -191,7 +191,7 @@ public sealed class AppHostPublishTests(AppHostPublishFixture fixture) : Publish
     }
 
     private static List<string> Sources(k8s.Models.V1NetworkPolicy policy) =>
-        [.. policy.Spec.Ingress.SelectMany(r => r.FromProperty ?? []).Select(p => p.PodSelector.MatchLabels["app.kubernetes.io/component"]).Distinct().Order(StringComparer.Ordinal)];
+        [.. policy.Spec.Ingress.SelectMany(r => r.FromProperty ?? []).Where(p => p.PodSelector is not null).Select(p => p.PodSelector.MatchLabels["app.kubernetes.io/component"]).Distinct().Order(StringComparer.Ordinal)];
 
     private static string SecretOf(k8s.Models.V1Container container, string variable) =>
         Assert.Single(container.Env, e => e.Name == variable).ValueFrom.SecretKeyRef.Name;
