@@ -33,18 +33,25 @@ var stationUsers = builder.Configuration.GetValue(StationsExtensions.StationUser
     ? nats.WithStationUsers(stations)
     : [];
 
+// The lake's own buckets with their retention (MobileX:Retention:*Days). Every station, service and model has its own
+// MinIO user, made by one provisioning step before they start; s3rver accepts one key only (docs/operations.md).
+minio.WithOwnedBuckets(stations);
+
 // Pipeline: stations capture into their buckets and subjects; the preprocessor turns frames into busts.
 builder.AddService<Projects.MobileX_Capture>("capture")
     .WithReference(nats).WaitFor(nats)
-    .WithReference(minio).WaitFor(minio)
+    .WithS3Identity(minio, S3Identity.Capture).WaitFor(minio)
     .WithStations(stations, stationUsers)
+    .WithStationS3Users(minio, stations)
+    // s3rver has no lifecycle rules: the one capture process sweeps expired objects in a local run.
+    .WithLocalRetentionSweep(minio)
     .WithHttpHealthCheck("/health");
 
 // Replicas share one durable consumer, so adding replicas scales it out: on CPU, or with KEDA on its backlog.
 builder.AddService<Projects.MobileX_Preprocessor>("preprocessor")
     .WithReplicas(2)
     .WithReference(nats).WaitFor(nats)
-    .WithReference(minio).WaitFor(minio)
+    .WithS3Identity(minio, S3Identity.Preprocessor).WaitFor(minio)
     .WithHorizontalAutoscaler()
     .WithKedaJetStreamScaler(nats, Streams.Frames, consumer: "preprocessor");
 
@@ -65,6 +72,8 @@ var gateway = builder.AddService<Projects.MobileX_Gateway>("gateway")
     .WithHttpHealthCheck("/health")
     .WithUrlForEndpoint("http", u => u.DisplayText = "MobileX (gateway)")
     .WithKubernetesIngress()
+    // In the cluster the only public entry never goes down for a rollout or a drain: 2 pods, maxUnavailable 0, a PDB.
+    .WithKubernetesHighAvailability(replicas: 2)
     .LogUrlWhenReady();
 
 // API keys: read-write and read-only, generated once for the local run, a generated Secret on Kubernetes (docs/serving.md).
@@ -77,7 +86,7 @@ for (var i = 1; i <= builder.Configuration.GetValue("MobileX:Api:Replicas", 2); 
     var name = $"api-{i}";
     var api = builder.AddService<Projects.MobileX_Api>(name)
         .WithReference(nats).WaitFor(nats)
-        .WithReference(minio).WaitFor(minio)
+        .WithS3Identity(minio, S3Identity.Api).WaitFor(minio)
         .WithReference(inference)
         .WithEnvironment("Api__InstanceName", name)
         .WithApiKeys(apiKey, apiReadKey)

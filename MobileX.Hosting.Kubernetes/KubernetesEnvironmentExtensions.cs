@@ -31,6 +31,15 @@ public sealed class KubernetesEnvironmentResource(string name) : Resource(name)
     /// <summary>The Ingress host; values.yaml <c>ingress.host</c>.</summary>
     public string IngressHost { get; set; } = "app.example.com";
 
+    /// <summary>
+    /// The Secret holding the Ingress's TLS certificate (values.yaml <c>ingress.tls.secretName</c>); when set, TLS is on
+    /// by default (<c>ingress.tls.enabled</c>), so the plain form carries the TLS block too.
+    /// </summary>
+    public string? IngressTlsSecretName { get; set; }
+
+    /// <summary>A cert-manager ClusterIssuer (values.yaml <c>ingress.certManager.clusterIssuer</c>): when set, cert-manager fills the TLS Secret.</summary>
+    public string? IngressClusterIssuer { get; set; }
+
     /// <summary>The image repository a project publishes to with <c>dotnet publish /t:PublishContainer</c>.</summary>
     public string ImageRepository(string projectName)
     {

@@ -27,16 +27,21 @@ public sealed class KubernetesPublisher(KubernetesEnvironmentResource environmen
         var files = new List<ManifestFile>();
         var secrets = new HashSet<ParameterResource>();
         var workloads = topology.Workloads.ToList();
+        var evaluated = new List<WorkloadInputs>();
         foreach (var workload in workloads)
         {
             var inputs = await WorkloadInputs.EvaluateAsync(workload, topology, executionContext, logger, cancellationToken).ConfigureAwait(false);
+            evaluated.Add(inputs);
             secrets.UnionWith(inputs.Secrets);
+            secrets.UnionWith(workload.Options.Cluster?.Secrets ?? []);
             files.AddRange(new WorkloadManifests(inputs, topology, environment, metadata).Files());
             KubernetesLog.WorkloadWritten(logger, workload.Resource.Name, workload.Kind, workload.Replicas);
         }
 
-        files.AddRange(secrets.OrderBy(s => s.Name, StringComparer.Ordinal).Select(s => SecretManifests.File(s, metadata)));
-        await ChartWriter.WriteAsync(outputDirectory, environment, files, values, cancellationToken).ConfigureAwait(false);
+        files.AddRange(NetworkPolicyManifests.Files(evaluated, topology, metadata));
+        var ordered = secrets.OrderBy(s => s.Name, StringComparer.Ordinal).ToList();
+        files.AddRange(ordered.Select(s => SecretManifests.File(s, metadata)));
+        await ChartWriter.WriteAsync(outputDirectory, environment, files, values, [.. ordered.Select(KubernetesNames.Secret)], cancellationToken).ConfigureAwait(false);
         KubernetesLog.Published(logger, workloads.Count, files.Count, outputDirectory);
     }
 }

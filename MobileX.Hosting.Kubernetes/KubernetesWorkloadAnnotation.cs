@@ -31,7 +31,16 @@ public sealed class KubernetesWorkloadAnnotation : IResourceAnnotation
 
     /// <summary>A container that runs to completion (a set-up step): a Job instead of a Deployment.</summary>
     public KubernetesJob? Job { get; set; }
+
+    /// <summary>Stays up through a rollout and a node drain: no pod goes before its replacement is ready, and a PodDisruptionBudget.</summary>
+    public KubernetesAvailability? Availability { get; set; }
 }
+
+/// <summary>
+/// A Deployment of at least <paramref name="Replicas"/> pods whose rolling update never has fewer ready pods
+/// (<c>maxUnavailable: 0</c>), with a PodDisruptionBudget that lets a voluntary disruption (a drain) take one at a time.
+/// </summary>
+public sealed record KubernetesAvailability(int Replicas = 2);
 
 /// <summary>
 /// A batch/v1 Job whose pod restarts on failure until it succeeds, at most <paramref name="BackoffLimit"/> times
@@ -58,10 +67,15 @@ public sealed record KubernetesProbes(string EndpointName, string ReadinessPath,
 /// <param name="Port">The peer port, served on the headless Service.</param>
 /// <param name="Args">Extra arguments of a clustered pod, given the cluster's placeholders.</param>
 /// <param name="ReplicasSetting">An environment variable given to every workload that references this one: the number of peers (1 unless clustered).</param>
-public sealed record KubernetesCluster(int Replicas, int Port, Func<KubernetesClusterContext, IEnumerable<string>> Args, string? ReplicasSetting = null);
+/// <param name="Secrets">Secret parameters the arguments use through <see cref="KubernetesClusterContext.Secret"/> (such as the route password).</param>
+public sealed record KubernetesCluster(int Replicas, int Port, Func<KubernetesClusterContext, IEnumerable<string>> Args, string? ReplicasSetting = null)
+{
+    public IReadOnlyList<ParameterResource> Secrets { get; init; } = [];
+}
 
 /// <summary>What a cluster's arguments may refer to.</summary>
 /// <param name="PodName">The pod's own name, as an argument (<c>$(POD_NAME)</c>).</param>
 /// <param name="ClusterName">The release name, as an argument.</param>
-/// <param name="Routes">The peer URLs, comma-separated, for a scheme such as <c>nats</c>.</param>
-public sealed record KubernetesClusterContext(string PodName, string ClusterName, Func<string, string> Routes);
+/// <param name="Routes">The peer URLs, comma-separated, for a scheme such as <c>nats</c> and optional user info (<c>user:pass</c>).</param>
+/// <param name="Secret">A secret of <see cref="KubernetesCluster.Secrets"/> as an argument: <c>$(VAR)</c>, read from its Secret.</param>
+public sealed record KubernetesClusterContext(string PodName, string ClusterName, Func<string, string?, string> Routes, Func<ParameterResource, string> Secret);

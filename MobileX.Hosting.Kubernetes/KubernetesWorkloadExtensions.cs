@@ -36,6 +36,22 @@ public static class KubernetesWorkloadExtensions
         return builder.ConfigureKubernetes(w => w.Job = new KubernetesJob(backoffLimit));
     }
 
+    /// <summary>
+    /// Keeps the resource serving through rollouts and drains in the cluster: <paramref name="replicas"/> pods (publish
+    /// only; a local run keeps one), rolling update <c>maxUnavailable: 0</c>, and a PodDisruptionBudget.
+    /// </summary>
+    public static IResourceBuilder<T> WithKubernetesHighAvailability<T>(this IResourceBuilder<T> builder, int replicas = 2) where T : IResource
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentOutOfRangeException.ThrowIfLessThan(replicas, 2);
+        if (builder.ApplicationBuilder.ExecutionContext.IsPublishMode)
+        {
+            builder.WithAnnotation(new ReplicaAnnotation(replicas), ResourceAnnotationMutationBehavior.Replace);
+        }
+
+        return builder.ConfigureKubernetes(w => w.Availability = new KubernetesAvailability(replicas));
+    }
+
     /// <summary>Changes one part of the resource's <see cref="KubernetesWorkloadAnnotation"/>, adding it on first use.</summary>
     public static IResourceBuilder<T> ConfigureKubernetes<T>(this IResourceBuilder<T> builder, Action<KubernetesWorkloadAnnotation> configure) where T : IResource
     {

@@ -12,7 +12,7 @@ internal static partial class HostingLog
     [LoggerMessage(EventId = 6101, Level = LogLevel.Information, Message = "Infrastructure mode {Mode}: {Reason}")]
     public static partial void ModeChosen(ILogger logger, InfrastructureMode mode, string reason);
 
-    [LoggerMessage(EventId = 6102, Level = LogLevel.Information,
-        Message = "Model {Model} reads the lake with s3rver's root key: Local mode's s3rver enforces no access policy. On MinIO the model gets the read-only user {User}")]
-    public static partial void ModelReadsWithRootKey(ILogger logger, string model, string user);
+    [LoggerMessage(EventId = 6102, Level = LogLevel.Warning,
+        Message = "S3 server {Name} is s3rver: it accepts only its own key and enforces no access policy, so every station, service and model uses the root key in this run (on MinIO each has its own user; docs/operations.md)")]
+    public static partial void S3EnforcesNothing(ILogger logger, string name);
 }

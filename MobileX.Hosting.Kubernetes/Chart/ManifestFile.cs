@@ -16,12 +16,18 @@ public sealed record ManifestFile(string Component, string FileName, Func<HelmSc
     /// <summary>The chart's else branch of <see cref="HelmCondition"/>; when set, the plain form is this branch.</summary>
     public Func<HelmScope, IEnumerable<object>>? Otherwise { get; init; }
 
+    /// <summary>The plain form's documents when they are not <see cref="Otherwise"/> (a condition whose default is true).</summary>
+    public Func<HelmScope, IEnumerable<object>>? Plain { get; init; }
+
+    /// <summary>When set, the chart renders the file (both branches of <see cref="HelmCondition"/>) only if this holds.</summary>
+    public string? EnabledWhen { get; init; }
+
     /// <summary>False for optional parts (KEDA) that only the chart offers.</summary>
     public bool InPlain { get; init; } = true;
 
     public string RelativePath => $"{Component}/{FileName}";
 
-    public string PlainText(HelmValues values) => ChartText.Plain((Otherwise ?? Build)(HelmScope.Plain(values)));
+    public string PlainText(HelmValues values) => ChartText.Plain((Plain ?? Otherwise ?? Build)(HelmScope.Plain(values)));
 
     public string TemplateText(HelmValues values)
     {
@@ -31,6 +37,11 @@ public sealed record ManifestFile(string Component, string FileName, Func<HelmSc
             text = Otherwise is null
                 ? $"{{{{- if {HelmCondition} }}}}\n{text}{{{{- end }}}}\n"
                 : $"{{{{- if {HelmCondition} }}}}\n{text}{{{{- else }}}}\n{Render(Otherwise, values)}{{{{- end }}}}\n";
+        }
+
+        if (EnabledWhen is not null)
+        {
+            text = $"{{{{- if {EnabledWhen} }}}}\n{text}{{{{- end }}}}\n";
         }
 
         return HelmPrefix is null ? text : HelmPrefix + "\n" + text;

@@ -53,7 +53,7 @@ public sealed partial class WorkloadManifests
             env.Add(new V1EnvVar { Name = PodNameVariable, ValueFrom = new V1EnvVarSource { FieldRef = new V1ObjectFieldSelector { FieldPath = "metadata.name" } } });
         }
 
-        env.AddRange(inputs.Secrets.Select(SecretManifests.Variable));
+        env.AddRange(inputs.Secrets.Union(clustered ? Options.Cluster?.Secrets ?? [] : []).Select(s => SecretManifests.Variable(scope, s)));
         foreach (var (variable, value) in inputs.Environment.Where(e => e.Value.HasSecrets))
         {
             RecordParameters(scope, value);
@@ -97,11 +97,14 @@ public sealed partial class WorkloadManifests
         return new KubernetesClusterContext(
             $"$({PodNameVariable})",
             scope.Expression("{{ .Release.Name | quote }}", metadata.Chart),
-            scheme => scope.Expression(
+            (scheme, userInfo) => scope.Expression(
                 $"{{{{ $routes := list }}}}{{{{ range $i := until (int .Values.{Key}.cluster.replicas) }}}}" +
-                $"{{{{ $routes = append $routes (printf \"{scheme}://{Name}-%d.{headless}:{cluster.Port}\" $i) }}}}" +
+                $"{{{{ $routes = append $routes (printf \"{scheme}://{(userInfo is null ? string.Empty : userInfo + "@")}{Name}-%d.{headless}:{cluster.Port}\" $i) }}}}" +
                 "{{ end }}{{ join \",\" $routes | quote }}",
-                string.Empty));
+                string.Empty),
+            secret => cluster.Secrets.Contains(secret)
+                ? $"$({KubernetesNames.SecretVariable(secret)})"
+                : throw new InvalidOperationException($"The cluster arguments of '{Workload.Resource.Name}' use secret '{secret.Name}', which KubernetesCluster.Secrets does not list."));
     }
 
     private string Image(HelmScope scope)

@@ -21,7 +21,15 @@ public sealed partial class WorkloadManifests
 
         if (Options.Ingress && Workload.Ports.Count > 0)
         {
-            yield return new ManifestFile(Name, "ingress.yaml", scope => [Ingress(scope)]) { HelmCondition = ".Values.ingress.enabled" };
+            // TLS on or off by values; the plain form is the default branch.
+            var tlsByDefault = environment.IngressTlsSecretName is { Length: > 0 };
+            yield return new ManifestFile(Name, "ingress.yaml", scope => [Ingress(scope, tls: true)])
+            {
+                EnabledWhen = ".Values.ingress.enabled",
+                HelmCondition = ".Values.ingress.tls.enabled",
+                Otherwise = scope => [Ingress(scope, tls: false)],
+                Plain = tlsByDefault ? scope => [Ingress(scope, tls: true)] : null,
+            };
         }
     }
 
@@ -61,17 +69,42 @@ public sealed partial class WorkloadManifests
         };
     }
 
-    private V1Ingress Ingress(HelmScope scope)
+    /// <summary>
+    /// The gateway's Ingress; with <paramref name="tls"/>, a TLS block for the host from <c>ingress.tls.secretName</c>,
+    /// and with <c>ingress.certManager.clusterIssuer</c> set, the cert-manager annotation that makes the certificate.
+    /// </summary>
+    private V1Ingress Ingress(HelmScope scope, bool tls)
     {
         scope.Values.Set("ingress.enabled", true);
         scope.Values.Set("ingress.className", string.Empty);
+        var tlsSecret = environment.IngressTlsSecretName is { Length: > 0 } configured ? configured : $"{metadata.Chart}-tls";
+        scope.Values.Set("ingress.tls.enabled", environment.IngressTlsSecretName is { Length: > 0 });
+        scope.Values.Set("ingress.tls.secretName", tlsSecret);
+        var issuer = environment.IngressClusterIssuer ?? string.Empty;
+        var objectMetadata = metadata.For(scope, Name, Name);
+        if (scope.IsChart)
+        {
+            objectMetadata.Annotations = new Dictionary<string, string>
+            {
+                [scope.ConditionalKey(".Values.ingress.certManager.clusterIssuer", "cert-manager.io/cluster-issuer")] =
+                    scope.Text("ingress.certManager.clusterIssuer", issuer),
+            };
+        }
+        else if (issuer.Length > 0)
+        {
+            objectMetadata.Annotations = new Dictionary<string, string> { ["cert-manager.io/cluster-issuer"] = issuer };
+        }
+
         return new V1Ingress
         {
             ApiVersion = "networking.k8s.io/v1",
             Kind = "Ingress",
-            Metadata = metadata.For(scope, Name, Name),
+            Metadata = objectMetadata,
             Spec = new V1IngressSpec
             {
+                Tls = tls
+                    ? [new V1IngressTLS { Hosts = [scope.Text("ingress.host", environment.IngressHost)], SecretName = scope.Text("ingress.tls.secretName", tlsSecret) }]
+                    : null,
                 // An empty class name is invalid; null leaves the cluster's default class in charge.
                 IngressClassName = scope.IsChart ? scope.Expression("{{ with .Values.ingress.className }}{{ . | quote }}{{ else }}null{{ end }}", string.Empty) : null,
                 Rules =

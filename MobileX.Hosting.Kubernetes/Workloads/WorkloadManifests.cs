@@ -54,6 +54,11 @@ public sealed partial class WorkloadManifests(
             yield return new ManifestFile(Name, "deployment.yaml", scope => [Deployment(scope)]);
         }
 
+        if (Workload.Kind == WorkloadKind.Project && Options.Availability is not null)
+        {
+            yield return new ManifestFile(Name, "pdb.yaml", scope => [DisruptionBudget(scope)]);
+        }
+
         foreach (var file in ServiceFiles().Concat(ScalingFiles()))
         {
             yield return file;
@@ -129,9 +134,23 @@ public sealed partial class WorkloadManifests(
             Strategy = new V1DeploymentStrategy
             {
                 Type = "RollingUpdate",
-                RollingUpdate = new V1RollingUpdateDeployment { MaxSurge = 1, MaxUnavailable = 1 },
+                // Highly available: a new pod is ready before an old one goes.
+                RollingUpdate = new V1RollingUpdateDeployment { MaxSurge = 1, MaxUnavailable = Options.Availability is null ? 1 : 0 },
             },
             Template = PodTemplate(scope, clustered: false),
+        },
+    };
+
+    /// <summary>A drain may take one pod at a time (values.yaml <c>disruptionBudgets.&lt;name&gt;.maxUnavailable</c>).</summary>
+    private V1PodDisruptionBudget DisruptionBudget(HelmScope scope) => new()
+    {
+        ApiVersion = "policy/v1",
+        Kind = "PodDisruptionBudget",
+        Metadata = metadata.For(scope, Name, Name),
+        Spec = new V1PodDisruptionBudgetSpec
+        {
+            MaxUnavailable = scope.Number($"disruptionBudgets.{Key}.maxUnavailable", 1),
+            Selector = new V1LabelSelector { MatchLabels = metadata.Selector(Name) },
         },
     };
 

@@ -1,6 +1,4 @@
 using System.Globalization;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using MobileX.Contracts;
 using MobileX.Hosting.Minio;
 using MobileX.Hosting.Nats;
@@ -21,6 +19,8 @@ public sealed class ModelAnnotation(ModelName name, IResourceBuilder<INatsServer
     internal IResourceBuilder<INatsServerResource> Nats { get; } = nats;
 
     internal ParameterResource NatsPassword { get; } = natsPassword;
+
+    internal IResourceBuilder<IMinioResource>? Minio { get; set; }
 
     internal void Consume(IEnumerable<FrameStage> stages)
     {
@@ -74,9 +74,9 @@ public static class ModelBuilderExtensions
                 }
             });
 
-        return minio.Resource.Kind == S3ServerKind.S3rver
-            ? project.WithRootS3Access(minio, model)
-            : project.WithReadOnlyS3User(minio, model, annotation);
+        // Read-only in the lake: its own MinIO user (root key on s3rver, which enforces nothing).
+        annotation.Minio = minio;
+        return project.WithS3Identity(minio, ModelPermissions.S3Access(model, annotation.Stages));
     }
 
     /// <summary>
@@ -111,6 +111,12 @@ public static class ModelBuilderExtensions
         annotation.Consume(stages);
         // Replaces the user: the authorization file is rewritten with the new subscribe permissions.
         annotation.Nats.WithNatsUser(ModelPermissions.NatsUser(annotation.Name, annotation.Stages), annotation.NatsPassword);
+        if (annotation.Minio is { Resource.Kind: not S3ServerKind.S3rver } minio)
+        {
+            // The same user and secret, now with the new stages' buckets in its policy.
+            MinioProvisioning.Grant(minio, ModelPermissions.S3Access(annotation.Name, annotation.Stages));
+        }
+
         return model;
     }
 
@@ -121,36 +127,6 @@ public static class ModelBuilderExtensions
         text.AppendLiteral($"nats://{Uri.EscapeDataString(model.NatsUser)}:");
         text.Append($"{password:uri}@{nats.PrimaryEndpoint.Property(EndpointProperty.HostAndPort)}");
         return text.Build();
-    }
-
-    /// <summary>s3rver accepts only its one root key and enforces no policy: the model gets that key, and the log says so once.</summary>
-    private static IResourceBuilder<ProjectResource> WithRootS3Access(this IResourceBuilder<ProjectResource> project, IResourceBuilder<IMinioResource> minio, ModelName model)
-    {
-        var builder = project.ApplicationBuilder;
-        if (builder.ExecutionContext.IsRunMode)
-        {
-            builder.Eventing.Subscribe<BeforeStartEvent>((e, _) =>
-            {
-                var logger = e.Services.GetRequiredService<ILoggerFactory>().CreateLogger(HostingLog.Category);
-                HostingLog.ModelReadsWithRootKey(logger, model.ToString(), ModelPermissions.S3User(model));
-                return Task.CompletedTask;
-            });
-        }
-
-        return project.WithEnvironment("ConnectionStrings__minio", minio.Resource.ConnectionStringExpression);
-    }
-
-    /// <summary>A MinIO user of the model's own, created (with its read-only policy) by a step the model waits for.</summary>
-    private static IResourceBuilder<ProjectResource> WithReadOnlyS3User(
-        this IResourceBuilder<ProjectResource> project, IResourceBuilder<IMinioResource> minio, ModelName model, ModelAnnotation annotation)
-    {
-        var builder = project.ApplicationBuilder;
-        var secretKey = ParameterResourceBuilderExtensions.CreateDefaultPasswordParameter(builder, $"{minio.Resource.Name}-model-{model}-password", special: false);
-        var step = MinioModelUser.Add(builder, model, minio, secretKey, () => annotation.Stages);
-        return project
-            .WithEnvironment("ConnectionStrings__minio", ReferenceExpression.Create(
-                $"Endpoint=http://{minio.Resource.PrimaryEndpoint.Property(EndpointProperty.HostAndPort)};AccessKey={ModelPermissions.S3User(model)};SecretKey={secretKey}"))
-            .WaitForCompletion(step);
     }
 
     private static T Single<T>(IDistributedApplicationBuilder builder, ModelName model, string what, string howToAdd) where T : IResource

@@ -1,5 +1,5 @@
-using System.Text.Json;
 using MobileX.Contracts;
+using MobileX.Hosting.Minio;
 using MobileX.Hosting.Nats;
 
 namespace MobileX.Hosting.Models;
@@ -59,9 +59,6 @@ public static class ModelPermissions
         return new NatsUser(model.NatsUser, NatsAuthorizationConfig.PasswordVariable(model.NatsUser), new NatsPermissions(publish, subscribe));
     }
 
-    /// <summary>Every station's raw bucket (<see cref="Buckets.Station"/> names them <c>station-NN</c>).</summary>
-    public const string AllStationBuckets = "station-*";
-
     /// <summary>
     /// The durable consumers a model may keep on <c>FRAMES</c>: <see cref="ModelName.DurableConsumer"/> and one per
     /// stage it consumes (<see cref="ModelName.StageConsumer"/>, what the model kit creates); no other name.
@@ -86,7 +83,7 @@ public static class ModelPermissions
         {
             if (stage is FrameStage.Raw or FrameStage.Rejected)
             {
-                buckets.Add(AllStationBuckets);
+                buckets.Add(Minio.S3Identity.AllStationBuckets);
             }
 
             if (stage is FrameStage.Processed or FrameStage.Rejected)
@@ -98,26 +95,9 @@ public static class ModelPermissions
         return [.. buckets];
     }
 
-    /// <summary>A read-only S3 policy (list, locate, get) on <see cref="S3Buckets"/>; null when the model reads no bucket.</summary>
-    public static string? S3ReadPolicy(IEnumerable<FrameStage> stages)
-    {
-        var buckets = S3Buckets(stages);
-        if (buckets.Count == 0)
-        {
-            return null;
-        }
-
-        var policy = new
-        {
-            Version = "2012-10-17",
-            Statement = new object[]
-            {
-                new { Effect = "Allow", Action = new[] { "s3:GetBucketLocation", "s3:ListBucket" }, Resource = buckets.Select(b => $"arn:aws:s3:::{b}").ToArray() },
-                new { Effect = "Allow", Action = new[] { "s3:GetObject" }, Resource = buckets.Select(b => $"arn:aws:s3:::{b}/*").ToArray() },
-            },
-        };
-        return JsonSerializer.Serialize(policy);
-    }
+    /// <summary>The model's MinIO identity: read-only (list, get) on <see cref="S3Buckets"/>, no write anywhere.</summary>
+    public static S3Identity S3Access(ModelName model, IEnumerable<FrameStage> stages) =>
+        new(S3User(model), S3PolicyName(model), S3Buckets(stages), []);
 
     /// <summary>Each stage once, in pipeline order, so the same stages always render the same permissions.</summary>
     internal static IEnumerable<FrameStage> Stages(IEnumerable<FrameStage> stages) => stages.Distinct().Order();

@@ -78,30 +78,120 @@ public sealed class AppHostPublishTests(AppHostPublishFixture fixture) : Publish
     }
 
     [Fact]
-    public void TheModelsMinioUserIsMadeByAJobThatRetriesUntilMinioAnswers()
+    public void OneProvisioningJobMakesEveryMinioUserBucketAndLifecycleRuleAndRetriesUntilMinioAnswers()
     {
         var job = Assert.Single(Output.OfType<k8s.Models.V1Job>());
-        Assert.Equal("coverage-minio-user", job.Metadata.Name);
+        Assert.Equal("minio-provision", job.Metadata.Name);
         Assert.Equal(10, job.Spec.BackoffLimit);
         Assert.Equal("OnFailure", job.Spec.Template.Spec.RestartPolicy);
         var container = Assert.Single(job.Spec.Template.Spec.Containers);
-        Assert.Equal($"docker.io/minio/mc:{MobileX.Hosting.Models.MinioModelUser.ImageTag}", container.Image);
+        Assert.Equal($"docker.io/minio/mc:{MobileX.Hosting.Minio.MinioProvisioning.ImageTag}", container.Image);
         Assert.Equal(["/bin/sh"], container.Command);
-        Assert.Equal("-c", container.Args[0]);
-        Assert.Contains("mc admin user add mobilex model-coverage \"$MODEL_SECRET_KEY\"", container.Args[1]);
-        Assert.Contains("mc admin policy attach mobilex model-coverage-read --user model-coverage", container.Args[1]);
+        var script = container.Args[1];
+        foreach (var user in new[] { "capture", "preprocessor", "api", "model-coverage", "station-01", "station-10" })
+        {
+            Assert.Contains($"mc admin user add mobilex {user} \"$S3_SECRET_{user.Replace('-', '_').ToUpperInvariant()}\"", script);
+        }
+
+        Assert.Contains("mc mb --ignore-existing mobilex/station-03", script);
+        Assert.Contains("if [ \"$RETENTION_STATIONS_DAYS\" -gt 0 ]; then mc ilm rule add --expire-days \"$RETENTION_STATIONS_DAYS\" mobilex/station-03; fi", script);
+        Assert.Contains("mc ilm rule add --expire-days \"$RETENTION_AVATARS_DAYS\" mobilex/avatars", script);
         Assert.True(container.SecurityContext.ReadOnlyRootFilesystem);
 
-        // The root credentials and the model's secret come from the same Secrets as MinIO's and the model's own.
+        // Each user's secret from its own Secret; the root's from MinIO's.
         Assert.Equal("minio-rootpassword", SecretOf(container, "MOBILEX_SECRET_MINIO_ROOTPASSWORD"));
-        Assert.Equal("minio-model-coverage-password", SecretOf(container, "MOBILEX_SECRET_MINIO_MODEL_COVERAGE_PASSWORD"));
-        Assert.Equal("$(MOBILEX_SECRET_MINIO_MODEL_COVERAGE_PASSWORD)", Assert.Single(container.Env, e => e.Name == "MODEL_SECRET_KEY").Value);
-        var config = Output.OfType<k8s.Models.V1ConfigMap>().Single(c => c.Metadata.Name == "coverage-minio-user-config");
+        Assert.Equal("minio-station-03-password", SecretOf(container, "MOBILEX_SECRET_MINIO_STATION_03_PASSWORD"));
+        Assert.Equal("$(MOBILEX_SECRET_MINIO_MODEL_COVERAGE_PASSWORD)", Assert.Single(container.Env, e => e.Name == "S3_SECRET_MODEL_COVERAGE").Value);
+        var config = Output.OfType<k8s.Models.V1ConfigMap>().Single(c => c.Metadata.Name == "minio-provision-config");
         Assert.Equal("http://minio-service:9000", config.Data["MINIO_ENDPOINT"]);
+        Assert.Equal("7", config.Data["RETENTION_STATIONS_DAYS"]);
+        Assert.Equal("30", config.Data["RETENTION_PROCESSED_DAYS"]);
+        Assert.Equal("90", config.Data["RETENTION_AVATARS_DAYS"]);
 
-        var template = File.ReadAllText(Path.Combine(Output.ChartDirectory, "templates", "coverage-minio-user", "job.yaml"));
-        Assert.Contains("backoffLimit: {{ .Values.jobs.coverage_minio_user.backoffLimit }}", template, StringComparison.Ordinal);
+        var template = File.ReadAllText(Path.Combine(Output.ChartDirectory, "templates", "minio-provision", "config.yaml"));
+        Assert.Contains("RETENTION_STATIONS_DAYS: \"{{ .Values.parameters.retention_stations_days }}\"", template, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void ServicesAndStationsUseTheirOwnMinioKeysNeverTheRoot()
+    {
+        foreach (var (service, user) in new[] { ("capture", "capture"), ("preprocessor", "preprocessor"), ("api-1", "api"), ("api-2", "api") })
+        {
+            var container = Assert.Single(Assert.Single(Output.OfType<k8s.Models.V1Deployment>(), d => d.Metadata.Name == service).Spec.Template.Spec.Containers);
+            Assert.Equal($"Endpoint=http://minio-service:9000;AccessKey={user};SecretKey=$(MOBILEX_SECRET_MINIO_{user.ToUpperInvariant()}_PASSWORD)",
+                Assert.Single(container.Env, e => e.Name == "ConnectionStrings__minio").Value);
+            Assert.DoesNotContain(container.Env, e => e.ValueFrom?.SecretKeyRef?.Name == "minio-rootpassword");
+        }
+
+        var capture = Assert.Single(Output.OfType<k8s.Models.V1Deployment>(), d => d.Metadata.Name == "capture").Spec.Template.Spec.Containers.Single();
+        Assert.Equal("$(MOBILEX_SECRET_MINIO_STATION_03_PASSWORD)", Assert.Single(capture.Env, e => e.Name == "StationS3Credentials__03__SecretKey").Value);
+        var config = Output.OfType<k8s.Models.V1ConfigMap>().Single(c => c.Metadata.Name == "capture-config");
+        Assert.Equal("station-03", config.Data["StationS3Credentials__03__AccessKey"]);
+        Assert.DoesNotContain(config.Data.Keys, k => k.StartsWith("Retention__", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void TheGatewayRunsTwoPodsWithMaxUnavailableZeroAndADisruptionBudget()
+    {
+        var gateway = Assert.Single(Output.OfType<k8s.Models.V1Deployment>(), d => d.Metadata.Name == "gateway");
+        Assert.True(gateway.Spec.Replicas >= 2);
+        Assert.Equal("0", gateway.Spec.Strategy.RollingUpdate.MaxUnavailable.Value);
+        var pdb = Assert.Single(Output.OfType<k8s.Models.V1PodDisruptionBudget>());
+        Assert.Equal("gateway", pdb.Spec.Selector.MatchLabels["app.kubernetes.io/component"]);
+        Assert.Equal("1", pdb.Spec.MaxUnavailable.Value);
+        Assert.Equal("1", Assert.Single(Output.OfType<k8s.Models.V1Deployment>(), d => d.Metadata.Name == "preprocessor").Spec.Strategy.RollingUpdate.MaxUnavailable.Value);
+    }
+
+    [Fact]
+    public void OnlyTheGatewayReachesTheApiOnlyTheApiReachesInferenceAndNatsAndMinioOnlyTheirClients()
+    {
+        var policies = Output.OfType<k8s.Models.V1NetworkPolicy>().ToDictionary(p => p.Metadata.Name);
+        var deny = policies["mobilex-default-deny"];
+        Assert.Equal(["Ingress"], deny.Spec.PolicyTypes);
+        Assert.Null(deny.Spec.Ingress);
+        Assert.Equal(["gateway"], Sources(policies["api-1"]));
+        Assert.Equal(["gateway"], Sources(policies["api-2"]));
+        Assert.Equal(["api-1", "api-2"], Sources(policies["inference"]));
+        Assert.Equal(["api-1", "api-2", "capture", "coverage", "preprocessor"], Sources(policies["nats"]).Where(s => s != "nats"));
+        Assert.Equal(["api-1", "api-2", "capture", "coverage", "minio-provision", "preprocessor"], Sources(policies["minio"]));
+        // Nothing connects to a worker: its policy has no rule.
+        Assert.Empty(policies["preprocessor"].Spec.Ingress ?? []);
+        // NATS peers reach each other only on the route port.
+        Assert.Contains(policies["nats"].Spec.Ingress, r => r.Ports.Single().Port.Value == "6222" && r.FromProperty.Single().PodSelector.MatchLabels["app.kubernetes.io/component"] == "nats");
+    }
+
+    [Fact]
+    public void TlsIsOffByDefaultAndOnByValuesWithOptionalCertManager()
+    {
+        Assert.Null(Assert.Single(Output.OfType<k8s.Models.V1Ingress>()).Spec.Tls);
+        var template = File.ReadAllText(Path.Combine(Output.ChartDirectory, "templates", "gateway", "ingress.yaml"));
+        Assert.StartsWith("{{- if .Values.ingress.enabled }}\n{{- if .Values.ingress.tls.enabled }}\n", template, StringComparison.Ordinal);
+        Assert.Contains("  tls:\n  - hosts:\n    - {{ .Values.ingress.host | quote }}\n    secretName: {{ .Values.ingress.tls.secretName | quote }}", template, StringComparison.Ordinal);
+        Assert.Contains("{{- if .Values.ingress.certManager.clusterIssuer }}\n    cert-manager.io/cluster-issuer: {{ .Values.ingress.certManager.clusterIssuer | quote }}", template, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void NatsRoutesPresentAndRequireTheRoutePasswordFromItsOwnSecret()
+    {
+        var template = File.ReadAllText(Path.Combine(Output.ChartDirectory, "templates", "nats", "statefulset.yaml"));
+        Assert.Contains("- nats://route:$(MOBILEX_SECRET_NATS_ROUTE_PASSWORD)@0.0.0.0:6222", template, StringComparison.Ordinal);
+        Assert.Contains("printf \"nats://route:$(MOBILEX_SECRET_NATS_ROUTE_PASSWORD)@nats-%d.nats-headless:6222\"", template, StringComparison.Ordinal);
+        Assert.Contains("name: {{ .Values.secrets.existingSecret | default \"nats-route-password\" | quote }}", template, StringComparison.Ordinal);
+        Assert.Contains("nats-route-password", Output.RequiredSecrets);
+    }
+
+    [Fact]
+    public void ThePlainFormHoldsNoSecretValueOnlyTheNamesToCreate()
+    {
+        Assert.Empty(Output.OfType<k8s.Models.V1Secret>());
+        Assert.Contains("minio-station-03-password", Output.RequiredSecrets);
+        Assert.False(File.Exists(Path.Combine(Output.ManifestsDirectory, ".gitignore")));
+        var secret = File.ReadAllText(Path.Combine(Output.ChartDirectory, "templates", "nats-route-password", "secret.yaml"));
+        Assert.Contains("{{ randAlphaNum 32 | quote }}", secret, StringComparison.Ordinal);
+    }
+
+    private static List<string> Sources(k8s.Models.V1NetworkPolicy policy) =>
+        [.. policy.Spec.Ingress.SelectMany(r => r.FromProperty ?? []).Where(p => p.PodSelector is not null).Select(p => p.PodSelector.MatchLabels["app.kubernetes.io/component"]).Distinct().Order(StringComparer.Ordinal)];
 
     private static string SecretOf(k8s.Models.V1Container container, string variable) =>
         Assert.Single(container.Env, e => e.Name == variable).ValueFrom.SecretKeyRef.Name;

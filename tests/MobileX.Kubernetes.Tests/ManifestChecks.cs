@@ -78,8 +78,10 @@ public static partial class ManifestChecks
                 {
                     if (variable.ValueFrom?.SecretKeyRef is { } secretRef)
                     {
+                        // The plain form carries no Secret: each named one is in required-secrets.txt, key "value".
                         Assert.True(secrets.TryGetValue(secretRef.Name, out var secret)
-                                && (secret.Data?.ContainsKey(secretRef.Key) == true || secret.StringData?.ContainsKey(secretRef.Key) == true),
+                                && (secret.Data?.ContainsKey(secretRef.Key) == true || secret.StringData?.ContainsKey(secretRef.Key) == true)
+                                || output.RequiredSecrets.Contains(secretRef.Name) && secretRef.Key == KubernetesNames.SecretKey,
                             $"{where} variable {variable.Name} reads Secret {secretRef.Name} key {secretRef.Key}, which does not exist.");
                     }
 

@@ -18,6 +18,8 @@ public sealed class PublishedOutput
         ["batch/v1/Job"] = typeof(V1Job),
         ["autoscaling/v2/HorizontalPodAutoscaler"] = typeof(V2HorizontalPodAutoscaler),
         ["networking.k8s.io/v1/Ingress"] = typeof(V1Ingress),
+        ["networking.k8s.io/v1/NetworkPolicy"] = typeof(V1NetworkPolicy),
+        ["policy/v1/PodDisruptionBudget"] = typeof(V1PodDisruptionBudget),
     };
 
     public PublishedOutput(string directory)
@@ -49,6 +51,10 @@ public sealed class PublishedOutput
     public string ManifestsDirectory { get; }
     public IReadOnlyList<string> ManifestFiles { get; }
     public List<ParsedDocument> Objects { get; } = [];
+
+    /// <summary>The Secrets the operator creates before applying the plain form (it carries none itself).</summary>
+    public IReadOnlyList<string> RequiredSecrets =>
+        File.ReadAllLines(Path.Combine(ManifestsDirectory, "required-secrets.txt")).Where(l => l.Length > 0).ToList();
 
     public IEnumerable<T> OfType<T>() => Objects.Select(o => o.Object).OfType<T>();
 

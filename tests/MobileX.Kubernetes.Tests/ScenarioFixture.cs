@@ -73,7 +73,13 @@ public sealed class ScenarioFixture : IAsyncLifetime, IPublishFixture
             .WithExternalHttpEndpoints()
             .WithKubernetesIngress()
             .WithReference(api);
-        builder.AddKubernetesEnvironment("k8s", k8s => k8s.ImageRepositoryPrefix = "mobilex/");
+        // TLS on by default here, with cert-manager: the plain form (the chart's defaults) carries both.
+        builder.AddKubernetesEnvironment("k8s", k8s =>
+        {
+            k8s.ImageRepositoryPrefix = "mobilex/";
+            k8s.IngressTlsSecretName = "scenario-tls";
+            k8s.IngressClusterIssuer = "letsencrypt";
+        });
 
         _app = builder.Build();
         Model = _app.Services.GetRequiredService<DistributedApplicationModel>();

@@ -109,6 +109,36 @@ public sealed class ScenarioTests(ScenarioFixture fixture) : PublishedOutputChec
         Assert.Contains("{{ if .Values.secrets.inference_api_key }}", secret, StringComparison.Ordinal);
         Assert.Contains("lookup \"v1\" \"Secret\" .Release.Namespace \"inference-api-key\"", secret, StringComparison.Ordinal);
         Assert.Contains("randAlphaNum 32", secret, StringComparison.Ordinal);
-        Assert.Equal(3, Output.OfType<V1Secret>().Count());
+        // No written file holds a value: the plain form has no Secret, only the names to create.
+        Assert.Empty(Output.OfType<V1Secret>());
+        Assert.Contains("inference-api-key", Output.RequiredSecrets);
+        Assert.Contains("{{- if not .Values.secrets.existingSecret }}", secret, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void WhenTheValuesAskForTlsTheIngressHasATlsBlockAndTheCertManagerIssuer()
+    {
+        var ingress = Assert.Single(Output.OfType<V1Ingress>());
+        var tls = Assert.Single(ingress.Spec.Tls);
+        Assert.Equal("scenario-tls", tls.SecretName);
+        Assert.Equal(ingress.Spec.Rules[0].Host, Assert.Single(tls.Hosts));
+        Assert.Equal("letsencrypt", ingress.Metadata.Annotations["cert-manager.io/cluster-issuer"]);
+
+        var values = File.ReadAllText(Path.Combine(Output.ChartDirectory, "values.yaml"));
+        Assert.Contains("secretName: scenario-tls", values, StringComparison.Ordinal);
+        Assert.Contains("clusterIssuer: letsencrypt", values, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void NetworkPoliciesFollowTheReferencesOfTheModel()
+    {
+        var policies = Output.OfType<V1NetworkPolicy>().ToDictionary(p => p.Metadata.Name);
+        Assert.Equal(["gateway"], Sources(policies["api"]));
+        Assert.Equal(["api"], Sources(policies["inference"]));
+        // Behind the Ingress: one rule with no source, so anything may reach its port.
+        Assert.Contains(policies["gateway"].Spec.Ingress, r => r.FromProperty is null && r.Ports.Single().Port.Value == "8080");
+    }
+
+    private static List<string> Sources(V1NetworkPolicy policy) =>
+        [.. policy.Spec.Ingress.SelectMany(r => r.FromProperty ?? []).Select(p => p.PodSelector?.MatchLabels["app.kubernetes.io/component"] ?? "?").Order(StringComparer.Ordinal)];
 }

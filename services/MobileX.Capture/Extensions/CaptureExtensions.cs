@@ -1,6 +1,7 @@
 using MobileX.Capture;
 using MobileX.Capture.Telemetry;
 using Microsoft.Extensions.Options;
+using MobileX.Capture.Retention;
 using MobileX.Capture.Stations;
 using MobileX.Resilience;
 
@@ -45,6 +46,8 @@ public static class CaptureExtensions
             .BindConfiguration(StationCredential.SectionName)
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<Dictionary<string, StationCredential>>, StationCredentialsValidator>();
+        builder.AddStationS3Clients();
+        builder.AddRetentionSweep();
         builder.Services.AddRetryOptions(CaptureOptions.SectionName, RetryDefaults);
 
         builder.Services.AddMetrics();
@@ -58,5 +61,28 @@ public static class CaptureExtensions
         builder.Services.AddHostedService<StationHealthReporter>();
         builder.Services.AddHealthChecks().AddCheck<CaptureHealthCheck>("capture");
         return builder;
+    }
+
+    /// <summary>Each station's own S3 key (<c>StationS3Credentials:NN</c>), validated at start, and the clients built from it.</summary>
+    private static void AddStationS3Clients(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<Dictionary<string, StationS3Credential>>()
+            .BindConfiguration(StationS3Credential.SectionName)
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<Dictionary<string, StationS3Credential>>, StationS3CredentialsValidator>();
+        builder.Services.AddSingleton<StationS3Clients>();
+    }
+
+    /// <summary>The local retention sweep (<c>Retention:*</c>), validated at start; it runs only when <c>Retention:Sweep</c> is true.</summary>
+    private static void AddRetentionSweep(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<RetentionOptions>()
+            .BindConfiguration(RetentionOptions.SectionName)
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<RetentionOptions>, RetentionOptionsValidator>();
+        if (builder.Configuration.GetValue<bool>($"{RetentionOptions.SectionName}:{nameof(RetentionOptions.Sweep)}"))
+        {
+            builder.Services.AddHostedService<RetentionSweeper>();
+        }
     }
 }

@@ -1,6 +1,5 @@
 using MobileX.Capture;
 using MobileX.Capture.Telemetry;
-using Amazon.S3;
 using Microsoft.Extensions.Options;
 using MobileX.Capture.Sources;
 using MobileX.Contracts;
@@ -14,13 +13,13 @@ internal sealed class CaptureService : BackgroundService
     private readonly IOptions<CaptureOptions> options;
     private readonly IOptionsMonitor<RetryOptions> retry;
     private readonly StationConnections connections;
-    private readonly IAmazonS3 s3;
+    private readonly StationS3Clients s3;
     private readonly CaptureMetrics metrics;
     private readonly CaptureStatus status;
     private readonly TimeProvider time;
     private readonly ILogger<CaptureService> logger;
 
-    public CaptureService(IOptions<CaptureOptions> options, IOptionsMonitor<RetryOptions> retry, StationConnections connections, IAmazonS3 s3,
+    public CaptureService(IOptions<CaptureOptions> options, IOptionsMonitor<RetryOptions> retry, StationConnections connections, StationS3Clients s3,
         CaptureMetrics metrics, CaptureStatus status, TimeProvider time, ILogger<CaptureService> logger)
     {
         this.retry = retry;
@@ -53,7 +52,7 @@ internal sealed class CaptureService : BackgroundService
             });
             CaptureLog.StationStarted(logger, station, source.Description, settings.FramesPerSecond, settings.Width, settings.Height, settings.QueueCapacity);
             stats.OnRunning();
-            var runner = new StationRunner(station, source, connections.For(station), s3, settings, retry.Get(CaptureOptions.SectionName), metrics, stats, logger, time);
+            var runner = new StationRunner(station, source, connections.For(station), s3.For(station), settings, retry.Get(CaptureOptions.SectionName), metrics, stats, logger, time);
             await runner.RunAsync(stoppingToken).ConfigureAwait(false);
             CaptureLog.StationStopped(logger, station, stats.Captured, stats.Published, stats.Dropped);
             stats.OnStopped(null);

@@ -31,4 +31,17 @@ internal static partial class CaptureLog
 
     [LoggerMessage(EventId = 1011, Level = LogLevel.Warning, Message = "Station {Station} could not publish its health report; it shows as silent until reports arrive again")]
     public static partial void HealthReportFailed(ILogger logger, StationId station, Exception exception);
+
+    // 1050-1059: the station's S3 identity and the local retention sweep.
+    [LoggerMessage(EventId = 1050, Level = LogLevel.Information, Message = "Station {Station} writes to S3 as {AccessKey}")]
+    public static partial void StationS3Identity(ILogger logger, StationId station, string accessKey);
+
+    [LoggerMessage(EventId = 1051, Level = LogLevel.Information, Message = "Retention sweep deleted {Deleted} objects older than {Days} days from {Bucket}")]
+    public static partial void RetentionSwept(ILogger logger, string bucket, int days, int deleted);
+
+    [LoggerMessage(EventId = 1052, Level = LogLevel.Warning, Message = "Retention sweep of {Bucket} failed; it is tried again next interval")]
+    public static partial void RetentionSweepFailed(ILogger logger, string bucket, Exception exception);
+
+    [LoggerMessage(EventId = 1053, Level = LogLevel.Information, Message = "Retention sweep on every {Interval}: stations {StationsDays} days, processed {ProcessedDays}, avatars {AvatarsDays} (0 keeps for ever); s3rver has no lifecycle rules")]
+    public static partial void RetentionSweepStarted(ILogger logger, TimeSpan interval, int stationsDays, int processedDays, int avatarsDays);
 }

@@ -141,7 +141,7 @@ public sealed class ModelHostingTests : IDisposable
         Assert.Contains("AccessKey=S3RVER;", env["ConnectionStrings__minio"]);
         // Local mode holds no container, and there is no user to create on s3rver.
         Assert.DoesNotContain(builder.Resources, r => r.IsContainer());
-        Assert.DoesNotContain(builder.Resources, r => r.Name == MinioModelUser.ResourceName(ModelName.Coverage));
+        Assert.DoesNotContain(builder.Resources, r => r.Name == MinioProvisioning.ResourceName(minio.Resource));
         Assert.DoesNotContain(model.Resource.Annotations.OfType<WaitAnnotation>(), w => w.WaitType == WaitType.WaitForCompletion);
     }
 
@@ -163,8 +163,8 @@ public sealed class ModelHostingTests : IDisposable
 
         var line = Assert.Single(log.Entries, e => e.EventId == 6102);
         Assert.Equal("MobileX.Hosting", line.Category);
-        Assert.Contains("s3rver enforces no access policy", line.Message, StringComparison.Ordinal);
-        Assert.Contains("read-only user model-coverage", line.Message, StringComparison.Ordinal);
+        Assert.Contains("enforces no access policy", line.Message, StringComparison.Ordinal);
+        Assert.Contains("every station, service and model uses the root key", line.Message, StringComparison.Ordinal);
     }
 
     private sealed class CapturingLoggerProvider : ILoggerProvider
@@ -205,9 +205,9 @@ public sealed class ModelHostingTests : IDisposable
         Assert.NotEqual(rootPassword, secretKey);
         Assert.All(env, e => Assert.DoesNotContain(rootPassword!, e.Value, StringComparison.Ordinal));
 
-        var step = Assert.IsType<ContainerResource>(builder.Resources.Single(r => r.Name == "coverage-minio-user"), exactMatch: false);
+        var step = Assert.IsType<ContainerResource>(builder.Resources.Single(r => r.Name == "minio-provision"), exactMatch: false);
         Assert.True(step.TryGetContainerImageName(out var image));
-        Assert.Equal($"docker.io/minio/mc:{MinioModelUser.ImageTag}", image);
+        Assert.Equal($"docker.io/minio/mc:{MinioProvisioning.ImageTag}", image);
         Assert.Equal("/bin/sh", step.Entrypoint);
         Assert.Contains(model.Resource.Annotations.OfType<WaitAnnotation>(), w => w.Resource == step && w.WaitType == WaitType.WaitForCompletion);
         Assert.Contains(step.Annotations.OfType<WaitAnnotation>(), w => w.Resource == minio.Resource);
@@ -217,7 +217,7 @@ public sealed class ModelHostingTests : IDisposable
         var script = args[1];
         Assert.Contains("mc alias set mobilex \"$MINIO_ENDPOINT\" \"$MINIO_ROOT_USER\" \"$MINIO_ROOT_PASSWORD\"", script);
         Assert.Contains("mc admin policy create mobilex model-coverage-read /tmp/model-coverage-read.json", script);
-        Assert.Contains("mc admin user add mobilex model-coverage \"$MODEL_SECRET_KEY\"", script);
+        Assert.Contains("mc admin user add mobilex model-coverage \"$S3_SECRET_MODEL_COVERAGE\"", script);
         Assert.Contains("mc admin policy attach mobilex model-coverage-read --user model-coverage", script);
         Assert.Contains("\"arn:aws:s3:::processed/*\",\"arn:aws:s3:::station-*/*\"", script);
         Assert.Contains("[\"s3:GetObject\"]", script);
@@ -235,7 +235,7 @@ public sealed class ModelHostingTests : IDisposable
 
         Assert.Same(minio.Resource.PasswordParameter, stepEnv["MINIO_ROOT_PASSWORD"]);
         Assert.Same(minio.Resource.RootUser, stepEnv["MINIO_ROOT_USER"]);
-        var modelSecret = Assert.IsType<ParameterResource>(stepEnv["MODEL_SECRET_KEY"]);
+        var modelSecret = Assert.IsType<ParameterResource>(stepEnv["S3_SECRET_MODEL_COVERAGE"]);
         Assert.True(modelSecret.Secret);
         Assert.Equal(secretKey, await modelSecret.GetValueAsync(ct));
     }
@@ -249,13 +249,14 @@ public sealed class ModelHostingTests : IDisposable
         Assert.Equal(buckets, ModelPermissions.S3Buckets(stages));
 
     [Fact]
-    public void A_model_that_consumes_nothing_gets_a_minio_user_without_a_policy()
+    public void A_model_that_consumes_nothing_gets_a_minio_user_that_may_only_list_bucket_names()
     {
-        var script = MinioModelUser.Script(ModelName.Coverage, [], "mc", "/tmp");
+        var script = MinioProvisioning.Script([ModelPermissions.S3Access(ModelName.Coverage, [])], [], "mc", "/tmp");
 
         Assert.Contains("mc admin user add mobilex model-coverage", script);
-        Assert.DoesNotContain("policy attach", script);
-        Assert.DoesNotContain("policy create", script);
+        Assert.Contains("s3:ListAllMyBuckets", script);
+        Assert.DoesNotContain("GetObject", script);
+        Assert.DoesNotContain("PutObject", script);
     }
 
     [Fact]

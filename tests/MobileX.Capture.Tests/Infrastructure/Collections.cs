@@ -48,3 +48,10 @@ public sealed class NoStreamsCollection : ICollectionFixture<NatsServerFixture>,
 {
     public const string Name = "capture before streams";
 }
+
+// Its own S3 server: a sweep deletes from every owned bucket it finds.
+[CollectionDefinition(Name)]
+public sealed class RetentionCollection : ICollectionFixture<S3ServerFixture>
+{
+    public const string Name = "capture retention";
+}
