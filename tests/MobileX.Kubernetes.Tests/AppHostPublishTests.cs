@@ -49,7 +49,7 @@ public sealed class AppHostPublishTests(AppHostPublishFixture fixture) : Publish
         Assert.Contains("\"$JS.API.CONSUMER.MSG.NEXT.FRAMES.model-coverage-processed\"", model);
         Assert.Contains("\"$JS.API.CONSUMER.MSG.NEXT.FRAMES.model-coverage-rejected\"", model);
         Assert.DoesNotContain("model-coverage-raw", model);
-        Assert.Contains("subscribe: { allow: [\"_INBOX_model-coverage.>\", \"mobilex.stations.*.frames.processed\", \"mobilex.stations.*.frames.rejected\"] }", model);
+        Assert.Contains("subscribe: { allow: [\"_INBOX.model-coverage.>\", \"mobilex.stations.*.frames.processed\", \"mobilex.stations.*.frames.rejected\"] }", model);
         var password = Assert.Single(container.Env, e => e.Name == "MODEL_COVERAGE_PASSWORD");
         Assert.Equal("\"$(MOBILEX_SECRET_NATS_MODEL_COVERAGE_PASSWORD)\"", password.Value);
         Assert.Equal("nats-model-coverage-password", SecretOf(container, "MOBILEX_SECRET_NATS_MODEL_COVERAGE_PASSWORD"));
