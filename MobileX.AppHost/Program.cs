@@ -27,7 +27,8 @@ catch (InfrastructureNotInstalledException ex)
     return 1;
 }
 
-// Each station publishes under its own NATS user, limited to mobilex.stations.NN.> (docs/ingestion.md).
+// Each station publishes under its own NATS user, limited to its raw frames and health (docs/ingestion.md). Every
+// service below connects as a NATS user of its own too (docs/architecture.md#identities); the admin serves no one.
 var stations = builder.Stations();
 var stationUsers = builder.Configuration.GetValue(StationsExtensions.StationUsersSetting, true)
     ? nats.WithStationUsers(stations)
@@ -39,7 +40,8 @@ minio.WithOwnedBuckets(stations);
 
 // Pipeline: stations capture into their buckets and subjects; the preprocessor turns frames into busts.
 builder.AddService<Projects.MobileX_Capture>("capture")
-    .WithReference(nats).WaitFor(nats)
+    // With station users its own connection may do nothing; without them it publishes for the stations itself.
+    .WithNatsIdentity(nats, ServicePermissions.Capture(stationUsers.Count == 0 ? stations : []))
     .WithS3Identity(minio, S3Identity.Capture).WaitFor(minio)
     .WithStations(stations, stationUsers)
     .WithStationS3Users(minio, stations)
@@ -48,12 +50,13 @@ builder.AddService<Projects.MobileX_Capture>("capture")
     .WithHttpHealthCheck("/health");
 
 // Replicas share one durable consumer, so adding replicas scales it out: on CPU, or with KEDA on its backlog.
+const string preprocessorConsumer = "preprocessor";
 builder.AddService<Projects.MobileX_Preprocessor>("preprocessor")
     .WithReplicas(2)
-    .WithReference(nats).WaitFor(nats)
+    .WithNatsIdentity(nats, ServicePermissions.Preprocessor(preprocessorConsumer))
     .WithS3Identity(minio, S3Identity.Preprocessor).WaitFor(minio)
     .WithHorizontalAutoscaler()
-    .WithKedaJetStreamScaler(nats, Streams.Frames, consumer: "preprocessor");
+    .WithKedaJetStreamScaler(nats, Streams.Frames, consumer: preprocessorConsumer);
 
 // Models reuse the pipeline with identities of their own; coverage reads the outcomes, never a raw frame (docs/architecture.md).
 builder.AddModel<Projects.MobileX_Coverage>("coverage").ConsumesFrames(FrameStage.Processed, FrameStage.Rejected)
@@ -85,7 +88,7 @@ for (var i = 1; i <= builder.Configuration.GetValue("MobileX:Api:Replicas", 2); 
 {
     var name = $"api-{i}";
     var api = builder.AddService<Projects.MobileX_Api>(name)
-        .WithReference(nats).WaitFor(nats)
+        .WithNatsIdentity(nats, ServicePermissions.Api())
         .WithS3Identity(minio, S3Identity.Api).WaitFor(minio)
         .WithReference(inference)
         .WithEnvironment("Api__InstanceName", name)

@@ -64,7 +64,7 @@ public static class ModelBuilderExtensions
             .WaitFor(minio)
             .WithHttpHealthCheck("/health")
             // Not WithReference(nats): that would hand the model the admin's connection string and password.
-            .WithEnvironment("ConnectionStrings__nats", NatsConnectionString(nats.Resource, model, natsPassword))
+            .WithEnvironment("ConnectionStrings__nats", NatsAuthorizationExtensions.ConnectionString(nats.Resource, model.NatsUser, natsPassword))
             .WithEnvironment("Feeds__Model", model.ToString())
             .WithEnvironment(context =>
             {
@@ -120,13 +120,6 @@ public static class ModelBuilderExtensions
         return model;
     }
 
-    /// <summary><c>nats://model-&lt;name&gt;:{password:uri}@host:port</c>: the model's own user, never the admin's.</summary>
-    private static ReferenceExpression NatsConnectionString(INatsServerResource nats, ModelName model, ParameterResource password)
-    {
-        var text = new ReferenceExpressionBuilder();
-        text.AppendLiteral($"nats://{Uri.EscapeDataString(model.NatsUser)}:");
-        text.Append($"{password:uri}@{nats.PrimaryEndpoint.Property(EndpointProperty.HostAndPort)}");
-        return text.Build();
     }
 
     private static T Single<T>(IDistributedApplicationBuilder builder, ModelName model, string what, string howToAdd) where T : IResource

@@ -67,6 +67,39 @@ public static class NatsAuthorizationExtensions
     }
 
     /// <summary>
+    /// Connects <paramref name="resource"/> to <paramref name="nats"/> as <paramref name="user"/> and nothing else: the
+    /// user joins the server's authorization file (its password a generated secret parameter
+    /// <c>&lt;nats&gt;-&lt;user&gt;-password</c>, shared by every resource of that user, such as API replicas), and the
+    /// resource gets <c>ConnectionStrings__nats</c> with that user, never the admin's, and waits for the server.
+    /// </summary>
+    public static IResourceBuilder<T> WithNatsIdentity<T>(this IResourceBuilder<T> resource, IResourceBuilder<INatsServerResource> nats, NatsUser user)
+        where T : IResourceWithEnvironment, IResourceWithWaitSupport
+    {
+        ArgumentNullException.ThrowIfNull(resource);
+        ArgumentNullException.ThrowIfNull(nats);
+        ArgumentNullException.ThrowIfNull(user);
+        var password = nats.Resource.TryGetLastAnnotation<NatsUsersAnnotation>(out var users)
+            && users.Users.FirstOrDefault(u => u.User.Name == user.Name) is { } known
+                ? known.Password
+                : ParameterResourceBuilderExtensions.CreateDefaultPasswordParameter(nats.ApplicationBuilder, $"{nats.Resource.Name}-{user.Name}-password", special: false);
+        nats.WithNatsUser(user, password);
+        return resource
+            .WithEnvironment("ConnectionStrings__nats", ConnectionString(nats.Resource, user.Name, password))
+            .WaitFor(nats);
+    }
+
+    /// <summary><c>nats://&lt;user&gt;:{password:uri}@host:port</c>: the URL of one user of the server.</summary>
+    public static ReferenceExpression ConnectionString(INatsServerResource nats, string user, ParameterResource password)
+    {
+        ArgumentNullException.ThrowIfNull(nats);
+        ArgumentNullException.ThrowIfNull(password);
+        var text = new ReferenceExpressionBuilder();
+        text.AppendLiteral($"nats://{Uri.EscapeDataString(user)}:");
+        text.Append($"{password:uri}@{nats.PrimaryEndpoint.Property(EndpointProperty.HostAndPort)}");
+        return text.Build();
+    }
+
+    /// <summary>
     /// Adds <paramref name="user"/> to the server's authorization file, or replaces the user of the same name, and
     /// passes its password to the server as <see cref="NatsUser.PasswordVariable"/>. The first user moves the admin's
     /// credentials into the file too, since nats-server refuses <c>--user/--pass</c> beside a users list.

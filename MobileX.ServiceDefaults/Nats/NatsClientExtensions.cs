@@ -58,6 +58,8 @@ public static class NatsClientExtensions
                 // A NATS server that is down at start-up is retried with backoff (ReconnectWaitMin..Max plus jitter)
                 // instead of failing the first publish; the health check reports it meanwhile.
                 RetryOnInitialConnect = true,
+                // Replies come to the user's own inbox (_INBOX.<user>), the only inbox its NATS user may read.
+                InboxPrefix = InboxPrefixFor(url),
             };
             if (configureOptions is not null)
             {
@@ -94,6 +96,28 @@ public static class NatsClientExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.TryAddSingleton<INatsJSContext>(sp => sp.GetRequiredService<NatsConnection>().CreateJetStreamContext());
+    }
+
+    /// <summary>
+    /// <c>_INBOX.&lt;user&gt;</c> for the user of the first server in <paramref name="url"/> (<see cref="MobileX.Contracts.NatsInbox"/>);
+    /// NATS.Net's default <c>_INBOX</c> when the URL names no user, or one that cannot be a subject token.
+    /// </summary>
+    public static string InboxPrefixFor(string url)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        var seed = url.Split(',', StringSplitOptions.TrimEntries)[0];
+        if (Uri.TryCreate(seed.Contains("://", StringComparison.Ordinal) ? seed : "nats://" + seed, UriKind.Absolute, out var uri)
+            && uri.UserInfo is { Length: > 0 } info)
+        {
+            var colon = info.IndexOf(':', StringComparison.Ordinal);
+            var user = Uri.UnescapeDataString(colon < 0 ? info : info[..colon]);
+            if (MobileX.Contracts.NatsInbox.IsToken(user))
+            {
+                return MobileX.Contracts.NatsInbox.Prefix(user);
+            }
+        }
+
+        return NatsOpts.Default.InboxPrefix;
     }
 
     internal static string ValidateConnectionString(string connectionName, string? connectionString)

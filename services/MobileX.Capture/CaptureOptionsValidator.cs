@@ -54,6 +54,11 @@ internal sealed class StationCredentialsValidator : IValidateOptions<Dictionary<
             {
                 failures.Add($"{StationCredential.SectionName}:{station} needs both User and Password.");
             }
+            else if (!NatsInbox.IsToken(credential.User))
+            {
+                // The user names the station's inbox (_INBOX.<user>), the only one its NATS user may read.
+                failures.Add($"{StationCredential.SectionName}:{station}:User '{credential.User}' is not a NATS user name: use letters, digits, dashes and underscores.");
+            }
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -149,6 +149,12 @@ public static class RejectionReasons
     public const string ObjectMissing = "object-missing";
     public const string ChecksumMismatch = "checksum-mismatch";
     public const string UnsupportedVersion = "unsupported-version";
+
+    /// <summary>The event's station or bucket is not the one its subject names (<see cref="EventChecks"/>).</summary>
+    public const string StationMismatch = "station-mismatch";
+
+    /// <summary>The event's key is not the contract's key for its frame (<see cref="ObjectKeys"/>, <see cref="EventChecks"/>).</summary>
+    public const string BadKey = "bad-key";
 }
 
 /// <summary>NATS header names MobileX sets.</summary>

@@ -45,8 +45,8 @@ public readonly partial record struct ModelName
     /// <summary>The model's NATS user: <c>model-&lt;name&gt;</c>.</summary>
     public string NatsUser => $"model-{_value}";
 
-    /// <summary>The model's own inbox prefix, so its replies are not readable by other users: <c>_INBOX_model-&lt;name&gt;</c>.</summary>
-    public string InboxPrefix => $"_INBOX_model-{_value}";
+    /// <summary>The model's own inbox prefix, so its replies are not readable by other users: <c>_INBOX.model-&lt;name&gt;</c>.</summary>
+    public string InboxPrefix => NatsInbox.Prefix(NatsUser);
 
     /// <summary>The NATS key-value bucket that holds the model's feed checkpoint: <c>feeds-&lt;name&gt;</c>.</summary>
     public string CheckpointBucket => $"feeds-{_value}";

@@ -26,8 +26,11 @@ public static class Subjects
     /// <summary>Every station's health reports.</summary>
     public const string AllStationHealth = Prefix + ".stations.*.health";
 
-    /// <summary>Every subject a station may publish under; the station's NATS user is limited to it.</summary>
-    public static string StationPublishScope(StationId station) => $"{Prefix}.stations.{station}.>";
+    /// <summary>
+    /// Every subject a station's NATS user may publish to: its raw frames, and its own health report (what the station
+    /// says about itself, which nothing downstream reads as data). Never another stage or another station.
+    /// </summary>
+    public static IReadOnlyList<string> StationPublishSubjects(StationId station) => [FramesRaw(station), StationHealth(station)];
 
     /// <summary>Raw frames of every station.</summary>
     public const string AllFramesRaw = Prefix + ".stations.*.frames.raw";

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Hosting;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -82,6 +83,58 @@ public sealed class StationsTests(ServingFixture fixture)
         var stations = await http.GetFromJsonAsync<JsonElement[]>("/api/stations", ct);
         // A station whose capture never reported since the replica started is unknown, not ok.
         Assert.Equal(StationHealthStates.Unknown, stations!.Single(s => s.GetProperty("id").GetString() == "10").GetProperty("health").GetString());
+    }
+
+    [Fact]
+    public async Task Forged_events_never_become_a_stations_latest_frame_and_their_objects_are_never_served()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var http = fixture.CreateGatewayClient();
+        var station = new StationId(10);
+        var other = new StationId(2);
+        var honest = await fixture.SeedAsync(station, DateTimeOffset.UtcNow.AddMinutes(-1));
+        var expected = await File.ReadAllBytesAsync(RepositoryPaths.TestImage("astronaut.png"), ct);
+
+        // Bait: real objects in another station's place, newer than the honest frame, which a forged event names.
+        var at = DateTimeOffset.UtcNow;
+        var id = FrameId.New(at);
+        var baitKey = ObjectKeys.Frame(at, id);
+        var bait = "not station 10's frame"u8.ToArray();
+        await fixture.S3Client.EnsureBucketAsync(Buckets.Station(other), ct);
+        await fixture.S3Client.PutObjectAsync(Buckets.Station(other), baitKey, bait, "image/png", cancellationToken: ct);
+        await fixture.S3Client.PutObjectAsync(Buckets.Processed, ObjectKeys.Processed(other, baitKey), bait, "image/png", cancellationToken: ct);
+        var processed = new FrameProcessed(id, station, at, Buckets.Station(station), baitKey, Buckets.Processed,
+            ObjectKeys.Processed(other, baitKey), ObjectKeys.Sidecar(ObjectKeys.Processed(other, baitKey)), 512, 512, bait.Length, "test", at);
+        var traversal = new FrameCaptured(FrameId.New(at), station, 2, at, Buckets.Station(station), "../" + Buckets.Station(other) + "/" + baitKey,
+            "image/png", 512, 512, bait.Length, "test");
+        var foreign = new FrameCaptured(id, station, 3, at, Buckets.Station(other), baitKey, "image/png", 512, 512, bait.Length, "test");
+        // One connection, in this order: once the last raw event is counted, every earlier one has arrived.
+        (await fixture.JetStream.PublishAsync(Subjects.FramesProcessed(station), processed, ContractSerializers.For<FrameProcessed>(), cancellationToken: ct)).EnsureSuccess();
+        (await fixture.JetStream.PublishAsync(Subjects.FramesRaw(station), traversal, ContractSerializers.For<FrameCaptured>(), cancellationToken: ct)).EnsureSuccess();
+        (await fixture.JetStream.PublishAsync(Subjects.FramesRaw(station), foreign, ContractSerializers.For<FrameCaptured>(), cancellationToken: ct)).EnsureSuccess();
+
+        // Both replicas count the forged raw frames (they arrived on station 10's subject) and keep the honest frame.
+        var seen = 0;
+        await Poll.UntilAsync(async () =>
+        {
+            var stations = await http.GetFromJsonAsync<JsonElement[]>("/api/stations", ct);
+            var ten = stations!.Single(s => s.GetProperty("id").GetString() == "10");
+            seen = ten.GetProperty("raw").GetInt64() >= 3 ? seen + 1 : 0;
+            if (ten.GetProperty("raw").GetInt64() >= 3)
+            {
+                Assert.Equal(honest.SourceKey, ten.GetProperty("latestRawKey").GetString());
+                Assert.Equal(honest.Key, ten.GetProperty("latestProcessedKey").GetString());
+                Assert.Equal(1, ten.GetProperty("processed").GetInt64());
+            }
+
+            return seen >= 6;
+        }, "both replicas saw station 10's forged events");
+
+        for (var i = 0; i < 4; i++)
+        {
+            Assert.Equal(expected, await http.GetByteArrayAsync("/api/stations/10/frames/latest?kind=raw", ct));
+            Assert.Equal(expected, await http.GetByteArrayAsync("/api/stations/10/frames/latest?kind=processed", ct));
+        }
     }
 
     [Fact]

@@ -39,7 +39,8 @@ public sealed class StationUsersTests : IDisposable
             Assert.True(user.Password.Secret);
             Assert.Equal($"\"{secret}\"", env[$"STATION_{user.Station}_PASSWORD"]);
             Assert.DoesNotContain(secret!, config);
-            Assert.Contains($"mobilex.stations.{user.Station}.>", config);
+            Assert.Contains($"\"mobilex.stations.{user.Station}.frames.raw\", \"mobilex.stations.{user.Station}.health\"", config);
+            Assert.DoesNotContain($"mobilex.stations.{user.Station}.>", config);
         }
 
         Assert.DoesNotContain(adminPassword!, config);

@@ -40,7 +40,10 @@ public sealed class AppHostPublishTests(AppHostPublishFixture fixture) : Publish
         var configMap = Output.Objects.Select(o => o.Object).OfType<k8s.Models.V1ConfigMap>().Single(c => c.Metadata.Name == volume.ConfigMap.Name);
         var file = configMap.Data[mount.SubPath];
         Assert.Contains("authorization", file);
-        Assert.Contains("mobilex.stations.01.>", file);
+        Assert.Contains("\"mobilex.stations.01.frames.raw\", \"mobilex.stations.01.health\"", file);
+        Assert.DoesNotContain("mobilex.stations.01.>", file);
+        Assert.Contains("user: \"preprocessor\", password: $PREPROCESSOR_PASSWORD", file);
+        Assert.Contains("user: \"api\", password: $API_PASSWORD", file);
         Assert.Contains("$NATS_PASSWORD", file);
 
         // The coverage model's user: its password from its own Secret, the one the model's Deployment reads too.
@@ -49,10 +52,24 @@ public sealed class AppHostPublishTests(AppHostPublishFixture fixture) : Publish
         Assert.Contains("\"$JS.API.CONSUMER.MSG.NEXT.FRAMES.model-coverage-processed\"", model);
         Assert.Contains("\"$JS.API.CONSUMER.MSG.NEXT.FRAMES.model-coverage-rejected\"", model);
         Assert.DoesNotContain("model-coverage-raw", model);
-        Assert.Contains("subscribe: { allow: [\"_INBOX_model-coverage.>\", \"mobilex.stations.*.frames.processed\", \"mobilex.stations.*.frames.rejected\"] }", model);
+        Assert.Contains("subscribe: { allow: [\"_INBOX.model-coverage.>\", \"mobilex.stations.*.frames.processed\", \"mobilex.stations.*.frames.rejected\"] }", model);
         var password = Assert.Single(container.Env, e => e.Name == "MODEL_COVERAGE_PASSWORD");
         Assert.Equal("\"$(MOBILEX_SECRET_NATS_MODEL_COVERAGE_PASSWORD)\"", password.Value);
         Assert.Equal("nats-model-coverage-password", SecretOf(container, "MOBILEX_SECRET_NATS_MODEL_COVERAGE_PASSWORD"));
+    }
+
+    [Theory]
+    [InlineData("capture", "capture")]
+    [InlineData("preprocessor", "preprocessor")]
+    [InlineData("api-1", "api")]
+    public void EveryServiceConnectsToNatsAsItsOwnUserNeverTheAdmin(string deployment, string user)
+    {
+        var workload = Assert.Single(Output.OfType<k8s.Models.V1Deployment>(), d => d.Metadata.Name == deployment);
+        var container = Assert.Single(workload.Spec.Template.Spec.Containers);
+        var secret = $"MOBILEX_SECRET_NATS_{user.ToUpperInvariant()}_PASSWORD";
+        Assert.Equal($"nats://{user}:$({secret})@nats-service:4222", Assert.Single(container.Env, e => e.Name == "ConnectionStrings__nats").Value);
+        Assert.Equal($"nats-{user}-password", SecretOf(container, secret));
+        Assert.DoesNotContain(container.Env, e => e.Name == "MOBILEX_SECRET_NATS_PASSWORD");
     }
 
     [Fact]

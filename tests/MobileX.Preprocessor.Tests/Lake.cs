@@ -51,9 +51,10 @@ internal sealed class Lake(IAmazonS3 s3, INatsJSContext js)
         return frame;
     }
 
-    public async Task PublishAsync(FrameCaptured frame, CancellationToken cancellationToken, NatsHeaders? headers = null, string? msgId = null)
+    /// <param name="subject">Where to publish; the raw subject of the event's own station unless a test forges it.</param>
+    public async Task PublishAsync(FrameCaptured frame, CancellationToken cancellationToken, NatsHeaders? headers = null, string? msgId = null, string? subject = null)
     {
-        var ack = await js.PublishAsync(Subjects.FramesRaw(frame.StationId), frame, ContractSerializers.For<FrameCaptured>(),
+        var ack = await js.PublishAsync(subject ?? Subjects.FramesRaw(frame.StationId), frame, ContractSerializers.For<FrameCaptured>(),
             new NatsJSPubOpts { MsgId = msgId ?? MessageIds.Captured(frame.FrameId) }, headers, cancellationToken);
         ack.EnsureSuccess();
     }
@@ -129,13 +130,16 @@ internal sealed class Lake(IAmazonS3 s3, INatsJSContext js)
     }
 
     /// <summary>Keys under a prefix in the processed bucket.</summary>
-    public async Task<IReadOnlyList<string>> ProcessedKeysAsync(string prefix, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<string>> ProcessedKeysAsync(string prefix, CancellationToken cancellationToken) => KeysAsync(Buckets.Processed, prefix, cancellationToken);
+
+    /// <summary>Keys under a prefix in any bucket.</summary>
+    public async Task<IReadOnlyList<string>> KeysAsync(string bucket, string prefix, CancellationToken cancellationToken)
     {
         var keys = new List<string>();
         string? token = null;
         do
         {
-            var page = await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = Buckets.Processed, Prefix = prefix, ContinuationToken = token }, cancellationToken);
+            var page = await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket, Prefix = prefix, ContinuationToken = token }, cancellationToken);
             keys.AddRange(page.S3Objects?.Select(o => o.Key) ?? []);
             token = page.IsTruncated == true ? page.NextContinuationToken : null;
         }

@@ -84,7 +84,9 @@ public sealed class PipelineTests(PipelineFixture fixture)
         string body;
         do
         {
-            body = await client.GetStringAsync("/health", Ct);
+            // 503 with "Unhealthy" until the worker consumes; GetStringAsync would throw on the first one.
+            using var response = await client.GetAsync("/health", Ct);
+            body = await response.Content.ReadAsStringAsync(Ct);
             if (body == "Healthy")
             {
                 break;

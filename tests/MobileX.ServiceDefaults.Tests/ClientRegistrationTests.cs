@@ -51,6 +51,21 @@ public class ClientRegistrationTests
         Assert.NotNull(host.Services.GetService(typeof(NATS.Client.JetStream.INatsJSContext)));
     }
 
+    [Theory]
+    [InlineData("nats://preprocessor:pw@localhost:4222", "_INBOX.preprocessor")]
+    [InlineData("nats://station-03:p%40ss@a:4222,nats://station-03:p%40ss@b:4222", "_INBOX.station-03")]
+    [InlineData("nats://localhost:4222", "_INBOX")]
+    [InlineData("nats://bad.user:pw@localhost:4222", "_INBOX")]
+    public void The_connection_replies_to_its_users_own_inbox(string url, string prefix)
+    {
+        var builder = Builder(("ConnectionStrings:nats", url));
+        builder.AddNatsClient("nats");
+
+        using var host = builder.Build();
+        var connection = (NATS.Client.Core.NatsConnection)host.Services.GetService(typeof(NATS.Client.Core.NatsConnection))!;
+        Assert.Equal(prefix, connection.Opts.InboxPrefix);
+    }
+
     [Fact]
     public void S3_without_a_connection_string_names_the_missing_setting()
     {

@@ -32,17 +32,17 @@ public sealed partial class StationDirectory
                 {
                     if (counts.ContainsKey(Subjects.FramesRaw(station.Id)))
                     {
-                        station.Observe(await LastAsync<FrameCaptured>(stream, Subjects.FramesRaw(station.Id), ct), time, live: false);
+                        station.Observe(Checked(await LastAsync<FrameCaptured>(stream, Subjects.FramesRaw(station.Id), ct), Subjects.FramesRaw(station.Id), EventChecks.Check), time, live: false);
                     }
 
                     if (counts.ContainsKey(Subjects.FramesProcessed(station.Id)))
                     {
-                        station.Observe(await LastAsync<FrameProcessed>(stream, Subjects.FramesProcessed(station.Id), ct), live: false);
+                        station.Observe(Checked(await LastAsync<FrameProcessed>(stream, Subjects.FramesProcessed(station.Id), ct), Subjects.FramesProcessed(station.Id), EventChecks.Check), live: false);
                     }
 
                     if (counts.ContainsKey(Subjects.FramesRejected(station.Id)))
                     {
-                        station.Observe(await LastAsync<FrameRejected>(stream, Subjects.FramesRejected(station.Id), ct), live: false);
+                        station.Observe(Checked(await LastAsync<FrameRejected>(stream, Subjects.FramesRejected(station.Id), ct), Subjects.FramesRejected(station.Id), EventChecks.Check), live: false);
                     }
                 }
 
@@ -71,6 +71,10 @@ public sealed partial class StationDirectory
             ApiLog.StartupLookupFailed(logger, retry.Exception, retry.Context.Properties.GetValue(StartupStream, Streams.Frames), retry.Delay);
         }
     }
+
+    /// <summary>The stream's last event of a subject when it agrees with the subject, as a live one must; else null.</summary>
+    private T? Checked<T>(T? message, string subject, Func<string, T, EventCheckFailure?> check)
+        where T : class => message is not null && Trusted(subject, message, check) ? message : null;
 
     private static long Count(IDictionary<string, long> counts, string subject) =>
         counts.TryGetValue(subject, out var n) ? n : 0;

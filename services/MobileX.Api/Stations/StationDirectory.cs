@@ -52,6 +52,18 @@ public sealed partial class StationDirectory : BackgroundService
     /// <summary>Completes once the subscriptions are live and the start-up lookup is done.</summary>
     public Task Ready => _ready.Task;
 
+    /// <summary>Whether <paramref name="message"/> agrees with its subject; a refusal is logged once here.</summary>
+    private bool Trusted<T>(string subject, T message, Func<string, T, EventCheckFailure?> check)
+    {
+        if (check(subject, message) is not { } refused)
+        {
+            return true;
+        }
+
+        ApiLog.RefusedEvent(logger, subject, typeof(T).Name, refused.Reason, refused.Detail);
+        return false;
+    }
+
     public bool Exists(StationId id) => _stations.ContainsKey(id);
 
     public IEnumerable<StationStatus> All() => _stations.Values.OrderBy(s => s.Id).Select(s => s.Status(time, options.Value.StationSilentAfter));
@@ -68,17 +80,26 @@ public sealed partial class StationDirectory : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // Subscribe before the lookup so nothing published in between is missed; Observe keeps only the newest.
-        var raw = Listen(Subjects.AllFramesRaw, ContractSerializers.ForReading<FrameCaptured>(), (s, m, _) => s.Observe(m, time), stoppingToken);
-        var processed = Listen(Subjects.AllFramesProcessed, ContractSerializers.ForReading<FrameProcessed>(), (s, m, trace) => s.Observe(m, live: true, trace), stoppingToken);
-        var rejected = Listen(Subjects.AllFramesRejected, ContractSerializers.ForReading<FrameRejected>(), (s, m, _) => s.Observe(m), stoppingToken);
-        var health = Listen(Subjects.AllStationHealth, ContractSerializers.ForReading<StationHealth>(), (s, m, _) => s.Observe(m, time.GetUtcNow()), stoppingToken);
+        // Every event is checked against its subject first (EventChecks). A refused raw frame still counts (it arrived
+        // on the station's subject and the preprocessor answers it with a rejection) but never becomes the latest
+        // frame; any other refused event is dropped, so no forged bucket or key is ever served.
+        var raw = Listen(Subjects.AllFramesRaw, ContractSerializers.ForReading<FrameCaptured>(), EventChecks.Check,
+            (s, m, _, ok) => s.Observe(m, time, latest: ok), stoppingToken);
+        var processed = Listen(Subjects.AllFramesProcessed, ContractSerializers.ForReading<FrameProcessed>(), EventChecks.Check,
+            (s, m, trace, ok) => { if (ok) { s.Observe(m, live: true, trace); } }, stoppingToken);
+        var rejected = Listen(Subjects.AllFramesRejected, ContractSerializers.ForReading<FrameRejected>(), EventChecks.Check,
+            (s, m, _, ok) => { if (ok) { s.Observe(m); } }, stoppingToken);
+        var health = Listen(Subjects.AllStationHealth, ContractSerializers.ForReading<StationHealth>(), EventChecks.Check,
+            (s, m, _, ok) => { if (ok) { s.Observe(m, time.GetUtcNow()); } }, stoppingToken);
 
         await SeedFromStreamAsync(stoppingToken);
         _ready.TrySetResult();
         await Task.WhenAll(raw, processed, rejected, health);
     }
 
-    private async Task Listen<T>(string subject, INatsDeserialize<T> serializer, Action<StationState, T, ActivityContext> observe, CancellationToken cancellationToken)
+    private async Task Listen<T>(string subject, INatsDeserialize<T> serializer, Func<string, T, EventCheckFailure?> check,
+        Action<StationState, T, ActivityContext, bool> observe, CancellationToken cancellationToken)
+        where T : class
     {
         await foreach (var msg in nats.SubscribeAsync(subject, serializer: serializer, cancellationToken: cancellationToken))
         {
@@ -91,7 +112,7 @@ public sealed partial class StationDirectory : BackgroundService
             if (Subjects.TryGetStation(msg.Subject, out var id) && _stations.TryGetValue(id, out var station))
             {
                 // The publisher's trace context travels in the headers; keeping it lets later work link to the frame.
-                observe(station, msg.Data, msg.Headers.GetActivityContext());
+                observe(station, msg.Data, msg.Headers.GetActivityContext(), Trusted(msg.Subject, msg.Data, check));
             }
         }
     }

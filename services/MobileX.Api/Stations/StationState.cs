@@ -42,7 +42,8 @@ internal sealed class StationState(StationId id)
         }
     }
 
-    public void Observe(FrameCaptured? frame, TimeProvider time, bool live = true)
+    /// <param name="latest">False for an event refused by its subject check: it counts, but names no frame to serve.</param>
+    public void Observe(FrameCaptured? frame, TimeProvider time, bool live = true, bool latest = true)
     {
         if (frame is null)
         {
@@ -58,7 +59,7 @@ internal sealed class StationState(StationId id)
                 Trim(time.GetUtcNow());
             }
 
-            if (LatestRaw is null || frame.CapturedAt >= LatestRaw.CapturedAt)
+            if (latest && (LatestRaw is null || frame.CapturedAt >= LatestRaw.CapturedAt))
             {
                 LatestRaw = frame;
                 _lastFrameAt = frame.CapturedAt;

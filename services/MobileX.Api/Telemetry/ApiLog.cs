@@ -43,4 +43,10 @@ internal static partial class ApiLog
 
     [LoggerMessage(3012, LogLevel.Information, "Coverage model reported: {Stations} stations over {Window}, generated at {GeneratedAt}")]
     public static partial void CoverageFirstSnapshot(ILogger logger, int stations, TimeSpan window, DateTimeOffset generatedAt);
+
+    [LoggerMessage(3013, LogLevel.Warning, "Refused a {Kind} event on {Subject}: {Reason} ({Detail}); it names nothing this API will serve")]
+    public static partial void RefusedEvent(ILogger logger, string subject, string kind, string reason, string detail);
+
+    [LoggerMessage(3014, LogLevel.Warning, "Refused to read {Bucket}/{Key} as station {StationId}'s latest {Kind} frame: it is not that station's frame object")]
+    public static partial void RefusedFrameRead(ILogger logger, string bucket, string key, string stationId, string kind);
 }

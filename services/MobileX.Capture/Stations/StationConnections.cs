@@ -35,6 +35,8 @@ internal sealed class StationConnections(
                 Url = WithoutUserInfo(shared.Opts.Url),
                 Name = $"MobileX.Capture station-{s}",
                 AuthOpts = NatsAuthOpts.Default with { Username = credential.User, Password = credential.Password },
+                // The station's user may read only its own inbox, where its publish acks arrive.
+                InboxPrefix = NatsInbox.Prefix(credential.User!),
                 LoggerFactory = loggerFactory,
             });
         });

@@ -13,8 +13,8 @@ namespace MobileX.Feeds.Live;
 /// </summary>
 internal sealed class LiveConsumers(INatsJSContext js, ModelName model, FrameSelection selection, FeedOptions options)
 {
-    /// <summary>The consumer name for one stage.</summary>
-    public static string NameFor(ModelName model, FrameStage stage) => $"{model.DurableConsumer}-{stage.Token()}";
+    /// <summary>The consumer name for one stage: <see cref="ModelName.StageConsumer"/>, the name the model's NATS user is allowed.</summary>
+    public static string NameFor(ModelName model, FrameStage stage) => model.StageConsumer(stage);
 
     /// <summary>One station reads its own subject; several or all read the stage's wildcard and drop the rest.</summary>
     public string FilterFor(FrameStage stage) =>

@@ -22,14 +22,25 @@ public enum FrameOutcome
 /// One frame from raw object to announced result: fetch, check, decode, detect, crop, store with lineage, publish.
 /// Bad input ends as a <see cref="RejectionLabel"/> in the lake and a <see cref="FrameRejected"/> event; transient faults
 /// throw for the caller to retry. The raw object is only ever read. A second run of the same frame writes the same keys and the same <c>Nats-Msg-Id</c>.
+/// The event is first checked against its subject (<see cref="EventChecks"/>): the subject is the one thing a station
+/// cannot forge, so an event naming another station, bucket or key is rejected before anything is read.
 /// </summary>
 public sealed class FrameHandler(IAmazonS3 s3, INatsJSContext js, PreprocessorTelemetry telemetry, TimeProvider time, ILogger<FrameHandler> logger)
 {
     private const string JpegContentType = "image/jpeg";
     private const string JsonContentType = "application/json";
 
-    public async Task<FrameOutcome> HandleAsync(FrameCaptured frame, BustCropper cropper, CancellationToken cancellationToken)
+    /// <param name="subject">The subject the event arrived on: <c>mobilex.stations.NN.frames.raw</c>.</param>
+    /// <exception cref="ArgumentException">The subject names no station, so there is no station to reject the event for.</exception>
+    public async Task<FrameOutcome> HandleAsync(string subject, FrameCaptured frame, BustCropper cropper, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(subject);
+        ArgumentNullException.ThrowIfNull(frame);
+        if (EventChecks.Check(subject, frame) is { } forged)
+        {
+            return await RejectForgedAsync(subject, frame, forged, cancellationToken);
+        }
+
         var started = time.GetTimestamp();
         if (frame.Version != FrameCaptured.SchemaVersion)
         {
@@ -134,6 +145,23 @@ public sealed class FrameHandler(IAmazonS3 s3, INatsJSContext js, PreprocessorTe
             PreprocessorLog.FrameProcessed(logger, frame.FrameId.ToString(), frame.StationId.ToString(), Buckets.Processed, processedKey, time.GetElapsedTime(started).TotalMilliseconds);
             return FrameOutcome.Processed;
         }
+    }
+
+    /// <summary>
+    /// Rejects an event that disagrees with its subject, in the subject's station's place only: the outcome names the
+    /// station's own bucket and the contract's key for the frame id and capture time, so neither the label nor the
+    /// event ever carries the forged bucket or key (the detail says what the event claimed).
+    /// </summary>
+    private async Task<FrameOutcome> RejectForgedAsync(string subject, FrameCaptured frame, EventCheckFailure forged, CancellationToken cancellationToken)
+    {
+        if (!Subjects.TryGetStation(subject, out var station))
+        {
+            throw new ArgumentException($"'{subject}' names no station; a raw-frame event must arrive on mobilex.stations.NN.frames.raw.", nameof(subject));
+        }
+
+        PreprocessorLog.ForgedEvent(logger, frame.FrameId.ToString(), station.ToString(), subject, forged.Reason, forged.Detail);
+        var own = frame with { StationId = station, Bucket = Buckets.Station(station), Key = ObjectKeys.Frame(frame.CapturedAt, frame.FrameId) };
+        return await RejectAsync(own, new Rejection(forged.Reason, forged.Detail), cancellationToken);
     }
 
     private async Task<FrameOutcome> RejectAsync(FrameCaptured frame, Rejection rejection, CancellationToken cancellationToken, string? sourceSha = null)

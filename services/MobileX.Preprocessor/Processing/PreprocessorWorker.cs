@@ -138,7 +138,7 @@ public sealed class PreprocessorWorker(
         activity?.SetTag("mobilex.station_id", frame.StationId.ToString());
         try
         {
-            var outcome = await handler.HandleAsync(frame, cropper, cancellationToken);
+            var outcome = await handler.HandleAsync(msg.Subject, frame, cropper, cancellationToken);
             activity?.SetTag("mobilex.outcome", outcome.ToString());
             await msg.AckAsync(cancellationToken: cancellationToken);
         }

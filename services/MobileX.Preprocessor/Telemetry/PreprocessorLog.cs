@@ -25,4 +25,7 @@ internal static partial class PreprocessorLog
 
     [LoggerMessage(EventId = 2006, Level = LogLevel.Warning, Message = "Start-up step failed; retrying in {DelayMs} ms")]
     public static partial void StartupRetry(ILogger logger, Exception exception, double delayMs);
+
+    [LoggerMessage(EventId = 2007, Level = LogLevel.Warning, Message = "Refused frame event {FrameId} on {Subject} (station {StationId}): {Reason} ({Detail}); nothing was read")]
+    public static partial void ForgedEvent(ILogger logger, string frameId, string stationId, string subject, string reason, string detail);
 }

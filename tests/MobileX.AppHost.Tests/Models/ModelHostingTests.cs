@@ -77,7 +77,7 @@ public sealed class ModelHostingTests : IDisposable
         var config = await File.ReadAllTextAsync(args[args.IndexOf("-c") + 1], ct);
         var line = Assert.Single(config.Split('\n'), l => l.Contains("\"model-coverage\"", StringComparison.Ordinal));
         Assert.Contains("password: $MODEL_COVERAGE_PASSWORD", line);
-        Assert.Contains("subscribe: { allow: [\"_INBOX_model-coverage.>\", \"mobilex.stations.*.frames.processed\", \"mobilex.stations.*.frames.rejected\"] }", line);
+        Assert.Contains("subscribe: { allow: [\"_INBOX.model-coverage.>\", \"mobilex.stations.*.frames.processed\", \"mobilex.stations.*.frames.rejected\"] }", line);
         Assert.Contains("\"mobilex.models.coverage.>\"", line);
         Assert.DoesNotContain("frames.raw", line);
         Assert.Contains("\"$JS.API.CONSUMER.CREATE.FRAMES.model-coverage-processed.>\"", line);

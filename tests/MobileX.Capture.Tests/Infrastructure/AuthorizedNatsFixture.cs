@@ -49,6 +49,8 @@ public sealed class AuthorizedNatsFixture : IAsyncLifetime
         Url = Url,
         Name = $"mobilex-tests {user}",
         AuthOpts = NatsAuthOpts.Default with { Username = user, Password = password },
+        // As every MobileX client does: each user may read only its own inbox.
+        InboxPrefix = NatsInbox.Prefix(user),
     });
 
     public NatsConnection ConnectAdmin() => Connect(AdminUser, AdminPassword);

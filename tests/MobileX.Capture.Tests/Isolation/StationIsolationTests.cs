@@ -29,13 +29,13 @@ public sealed class StationIsolationTests(AuthorizedNatsFixture server, S3Server
         var before = await CountsAsync(admin, ct);
 
         // Core subscriptions by the admin see whatever reaches the server's subject space (outside the FRAMES stream).
-        await using var watch = await admin.SubscribeCoreAsync<byte[]>("mobilex.stations.*.test", cancellationToken: ct);
+        await using var watch = await admin.SubscribeCoreAsync<byte[]>(Subjects.AllStationHealth, cancellationToken: ct);
         await admin.PingAsync(ct);
 
         await using var station01 = server.Connect(NatsAuthorizationConfig.StationUser(Station01), server.Station01Password);
         await station01.ConnectAsync();
-        var own = $"{Subjects.Prefix}.stations.{Station01}.test";
-        var foreign = $"{Subjects.Prefix}.stations.{Station02}.test";
+        var own = Subjects.StationHealth(Station01);
+        var foreign = Subjects.StationHealth(Station02);
         await station01.PublishAsync(foreign, Encoding.UTF8.GetBytes("forged"), cancellationToken: ct);
         await station01.PublishAsync(own, Encoding.UTF8.GetBytes("own"), cancellationToken: ct);
         await station01.PingAsync(ct);
