@@ -120,8 +120,6 @@ public static class ModelBuilderExtensions
         return model;
     }
 
-    }
-
     private static T Single<T>(IDistributedApplicationBuilder builder, ModelName model, string what, string howToAdd) where T : IResource
     {
         var found = builder.Resources.OfType<T>().ToList();
