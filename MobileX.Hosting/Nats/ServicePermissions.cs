@@ -14,6 +14,9 @@ public static class ServicePermissions
     public const string PreprocessorUser = "preprocessor";
     public const string ApiUser = "api";
 
+    /// <summary>The stream behind the API's KV key ring.</summary>
+    private const string ApiKeyRingStream = $"KV_{KeyValueBuckets.ApiKeyRing}";
+
     /// <summary>
     /// The capture process's own connection (<c>ConnectionStrings__nats</c>). Stations with a user of their own publish
     /// through it and the process needs its connection only to report NATS health, so it may do nothing; for the
@@ -69,6 +72,21 @@ public static class ServicePermissions
             $"$JS.API.STREAM.INFO.{Streams.Events}",
             $"$JS.API.STREAM.INFO.{Streams.Frames}",
             $"$JS.API.STREAM.MSG.GET.{Streams.Frames}",
+            // The sign-in key ring (KV api-keyring, docs/serving.md): create or update its stream, read, write, list and
+            // watch its keys. GetKeys and Watch are ordered consumers on its stream, answered on the API's inbox.
+            $"$JS.API.STREAM.CREATE.{ApiKeyRingStream}",
+            $"$JS.API.STREAM.UPDATE.{ApiKeyRingStream}",
+            $"$JS.API.STREAM.INFO.{ApiKeyRingStream}",
+            $"$JS.API.STREAM.MSG.GET.{ApiKeyRingStream}",
+            $"$JS.API.DIRECT.GET.{ApiKeyRingStream}",
+            $"$JS.API.DIRECT.GET.{ApiKeyRingStream}.>",
+            $"$JS.API.CONSUMER.CREATE.{ApiKeyRingStream}",
+            $"$JS.API.CONSUMER.CREATE.{ApiKeyRingStream}.>",
+            $"$JS.API.CONSUMER.INFO.{ApiKeyRingStream}.>",
+            $"$JS.API.CONSUMER.DELETE.{ApiKeyRingStream}.>",
+            $"$JS.API.CONSUMER.MSG.NEXT.{ApiKeyRingStream}.>",
+            $"$JS.FC.{ApiKeyRingStream}.>",
+            $"$KV.{KeyValueBuckets.ApiKeyRing}.>",
         ],
         [
             NatsInbox.Subscription(ApiUser),

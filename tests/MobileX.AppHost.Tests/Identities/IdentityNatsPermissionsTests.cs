@@ -6,6 +6,7 @@ using MobileX.Messaging;
 using NATS.Client.Core;
 using NATS.Client.JetStream;
 using NATS.Client.JetStream.Models;
+using NATS.Client.KeyValueStore;
 using NATS.Net;
 
 namespace MobileX.AppHost.Tests.Identities;
@@ -209,6 +210,50 @@ public sealed class IdentityNatsPermissionsTests(IdentityNatsServerFixture serve
         await using var models = await api.Connection.SubscribeCoreAsync<string>($"{Subjects.Prefix}.models.>", cancellationToken: ct);
         await api.Connection.PingAsync(ct);
         await api.ViolationAsync("Subscription", $"{Subjects.Prefix}.models.>", ct);
+    }
+
+    [Fact]
+    public async Task The_api_keeps_its_sign_in_key_ring_in_kv_and_no_other_bucket()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var api = server.Connect(ServicePermissions.ApiUser);
+        await api.Connection.ConnectAsync();
+        var kv = new NatsKVContext(api.Connection.CreateJetStreamContext());
+
+        // What NatsXmlRepository does: create the bucket, list keys, create the creator mark, put, get, watch.
+        var store = await kv.CreateOrUpdateStoreAsync(new NatsKVConfig(KeyValueBuckets.ApiKeyRing) { History = 1 }, ct);
+        await store.PutAsync("key-a", "one", cancellationToken: ct);
+        try
+        {
+            await store.CreateAsync("creator", "replica", cancellationToken: ct);
+        }
+        catch (NatsKVCreateException)
+        {
+            // Another run of this collection made it already: that is the refusal the repository relies on.
+        }
+
+        var keys = new List<string>();
+        await foreach (var key in store.GetKeysAsync(cancellationToken: ct))
+        {
+            keys.Add(key);
+        }
+
+        Assert.Contains("key-a", keys);
+        Assert.Equal("one", (await store.GetEntryAsync<string>("key-a", cancellationToken: ct)).Value);
+        using var watching = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        watching.CancelAfter(TimeSpan.FromSeconds(10));
+        await foreach (var entry in store.WatchAsync<string>("key-a", cancellationToken: watching.Token))
+        {
+            Assert.Equal("one", entry.Value);
+            break;
+        }
+
+        Assert.Empty(api.Errors);
+
+        // Refused: a bucket of another name, such as a model's checkpoints.
+        await AssertRefusedAsync(() => kv.CreateOrUpdateStoreAsync(new NatsKVConfig("feeds-coverage"), ct).AsTask());
+        // CreateOrUpdate asks to update first; that is the request the server refuses.
+        await api.ViolationAsync("Publish", "$JS.API.STREAM.UPDATE.KV_feeds-coverage", ct);
     }
 
     private static async Task AssertRefusedAsync(Func<Task> call) => await Assert.ThrowsAnyAsync<Exception>(call);
