@@ -174,7 +174,7 @@ public sealed class AppHostPublishTests(AppHostPublishFixture fixture) : Publish
         // Nothing connects to a worker: its policy has no rule.
         Assert.Empty(policies["preprocessor"].Spec.Ingress ?? []);
         // NATS peers reach each other only on the route port.
-        Assert.Contains(policies["nats"].Spec.Ingress, r => r.Ports.Single().Port.Value == "6222" && r.FromProperty.Single().PodSelector.MatchLabels["app.kubernetes.io/component"] == "nats");
+        Assert.Contains(policies["nats"].Spec.Ingress, r => r.Ports.Count == 1 && r.Ports[0].Port.Value == "6222" && r.FromProperty.Single().PodSelector.MatchLabels["app.kubernetes.io/component"] == "nats");
     }
 
     [Fact]
